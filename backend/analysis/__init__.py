@@ -1,0 +1,1 @@
+"""Aggregation of submitted answers in SQL, for staff."""

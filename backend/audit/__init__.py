@@ -1,0 +1,1 @@
+"""An append-only trail of what staff and users did."""

@@ -1,0 +1,1 @@
+"""The practice-exchange command."""

@@ -1,0 +1,1 @@
+"""Partner forces, the people at them, project staff, and peer groups."""

@@ -1,0 +1,1 @@
+"""Disclosure control, immutable snapshots, charts and the partner dashboard."""

@@ -1,0 +1,1 @@
+"""Respondents answering: drafts saved as they go, checked, and submitted once."""

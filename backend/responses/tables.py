@@ -1,0 +1,24 @@
+from piccolo.columns import JSONB, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from backend.partners.tables import Force, Person
+from backend.rounds.tables import Round
+
+
+class Response(Table, tablename="response"):
+    """A force's answers in a round (one per force and round; a unique index enforces it)."""
+
+    round = ForeignKey(references=Round, null=False)
+    force = ForeignKey(references=Force, null=False)
+    #: draft | submitted
+    status = Varchar(length=20, default="draft", index=True)
+    #: Increases with every save; a save carrying an older revision is refused.
+    revision = Integer(default=0)
+    answers = JSONB(default={})
+    language = Varchar(length=10, default="en")
+    started_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+    updated_by = ForeignKey(references=Person, null=True, default=None)
+    submitted_at = Timestamptz(null=True, default=None)
+    submitted_by = ForeignKey(references=Person, null=True, default=None)

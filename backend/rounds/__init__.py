@@ -1,0 +1,1 @@
+"""Rounds of a questionnaire version and the personal invitations to them."""

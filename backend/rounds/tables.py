@@ -1,0 +1,37 @@
+from piccolo.columns import ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from backend.partners.tables import Force, Person
+from backend.surveys.tables import QuestionnaireVersion
+
+
+class Round(Table, tablename="round"):
+    """One run of a questionnaire version: who is invited, when, and its disclosure settings."""
+
+    title = Varchar(length=300)
+    version = ForeignKey(references=QuestionnaireVersion, null=False)
+    #: draft → open → closed → published
+    status = Varchar(length=20, default="draft", index=True)
+    opens_at = Timestamptz(null=True, default=None)
+    closes_at = Timestamptz(null=True, default=None)
+    #: Groups with fewer responding forces than this are suppressed in published results.
+    min_group_size = Integer(default=5)
+    created_by = ForeignKey(references=Person, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Invitation(Table, tablename="invitation"):
+    """A personal link for one person at one force in one round. The link's token is derived
+    from SECRET_KEY and `nonce`; only its hash is stored."""
+
+    round = ForeignKey(references=Round, null=False)
+    person = ForeignKey(references=Person, null=False)
+    force = ForeignKey(references=Force, null=False)
+    nonce = Varchar(length=64)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+    first_opened_at = Timestamptz(null=True, default=None)
+    last_opened_at = Timestamptz(null=True, default=None)

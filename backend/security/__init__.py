@@ -1,0 +1,1 @@
+"""Sessions, roles and guards, tokens, passwords, security headers, rate limits."""

@@ -1,0 +1,24 @@
+from piccolo.columns import Bytea, ForeignKey, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from backend.partners.tables import Person
+
+
+class KeyValue(Table, tablename="key_value"):
+    """Litestar's server-side stores (sessions, rate limits) kept in PostgreSQL, so that every
+    worker process sees the same state."""
+
+    key = Varchar(length=400, unique=True)
+    value = Bytea()
+    expires_at = Timestamptz(null=True, default=None, index=True)
+
+
+class SignInLink(Table, tablename="sign_in_link"):
+    """A one-time sign-in link; only the token's hash is stored."""
+
+    person = ForeignKey(references=Person, null=False)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)

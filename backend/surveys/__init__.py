@@ -1,0 +1,1 @@
+"""Questionnaire definitions: the format, its validation, versions and storage."""

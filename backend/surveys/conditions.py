@@ -1,0 +1,215 @@
+"""Conditions (`show_if`, constraint rules): parsing, checking against questions, evaluating.
+
+Written form, one of:
+    {question: q, equals: v}   also not_equals, in, not_in, contains, gt, gte, lt, lte, answered
+    {count_selected: q, gte: 2}   any numeric comparison
+    {all: [cond, ...]} | {any: [cond, ...]} | {not: cond}
+In a constraint, `question: "."` means the question being answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from backend.surveys.definition import (
+    COMPARE_OPS,
+    NUMERIC_OPS,
+    AllOf,
+    AnyOf,
+    Compare,
+    Condition,
+    CountSelected,
+    Not,
+)
+from backend.surveys.problems import Problem, did_you_mean
+from backend.surveys.yamlpos import Path
+
+SELF = "."
+_CONDITION_KEYS = ("question", "count_selected", "all", "any", "not", *COMPARE_OPS)
+
+
+def parse_condition(raw: object, path: Path, problems: list[Problem]) -> Condition | None:
+    """Build a Condition from its written form, appending a Problem for each fault."""
+    if not isinstance(raw, dict):
+        problems.append(Problem(path, "a condition must be a mapping such as "
+                                      "{question: q1, equals: yes}"))
+        return None
+    for key in raw:
+        if key not in _CONDITION_KEYS:
+            problems.append(Problem((*path, key), f'unknown key "{key}" in condition'
+                                    f"{did_you_mean(str(key), _CONDITION_KEYS)}", at_key=True))
+    if "all" in raw or "any" in raw:
+        kind = "all" if "all" in raw else "any"
+        if len(raw) != 1:
+            problems.append(Problem(path, f'"{kind}" must be the only key of its condition'))
+        items = raw[kind]
+        if not isinstance(items, list) or not items:
+            problems.append(Problem((*path, kind), f'"{kind}" needs a list of conditions'))
+            return None
+        parsed = [parse_condition(c, (*path, kind, i), problems) for i, c in enumerate(items)]
+        if any(c is None for c in parsed):
+            return None
+        conditions = tuple(c for c in parsed if c is not None)
+        return AllOf(conditions) if kind == "all" else AnyOf(conditions)
+    if "not" in raw:
+        if len(raw) != 1:
+            problems.append(Problem(path, '"not" must be the only key of its condition'))
+        inner = parse_condition(raw["not"], (*path, "not"), problems)
+        return Not(inner) if inner is not None else None
+    subject_key = "count_selected" if "count_selected" in raw else "question"
+    subject = raw.get(subject_key)
+    if not isinstance(subject, str) or not subject:
+        problems.append(Problem(path, 'a condition needs "question" (or "count_selected") '
+                                      "naming a question id"))
+        return None
+    ops = [k for k in raw if k in COMPARE_OPS]
+    if len(ops) != 1:
+        problems.append(Problem(path, "a condition needs exactly one comparison "
+                                      f"({', '.join(COMPARE_OPS)}); found {len(ops)}"))
+        return None
+    op = ops[0]
+    value = raw[op]
+    if subject_key == "count_selected":
+        if op not in NUMERIC_OPS | {"equals", "not_equals"} or not _is_int(value):
+            problems.append(Problem((*path, op), "count_selected compares with a whole number "
+                                    "using equals, not_equals, gt, gte, lt or lte"))
+            return None
+        return CountSelected(subject, op, int(value))  # type: ignore[arg-type]
+    if op in NUMERIC_OPS and not _is_number(value):
+        problems.append(Problem((*path, op), f'"{op}" compares with a number, not {value!r}'))
+        return None
+    if op in {"in", "not_in"}:
+        if not isinstance(value, list) or not value:
+            problems.append(Problem((*path, op), f'"{op}" needs a non-empty list of values'))
+            return None
+        value = tuple(_scalar(v) for v in value)
+    elif op == "answered":
+        if not isinstance(value, bool):
+            problems.append(Problem((*path, op), '"answered" takes true or false'))
+            return None
+    else:
+        value = _scalar(value)
+    return Compare(subject, op, value)
+
+
+def _scalar(value: object) -> object:
+    # Option codes are strings in the model; YAML may have read `yes` or `3` otherwise.
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return value
+    return str(value)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def referenced_questions(cond: Condition) -> list[tuple[str, Condition]]:
+    """Every (question id, atom) a condition refers to."""
+    if isinstance(cond, Compare | CountSelected):
+        return [(cond.question, cond)]
+    if isinstance(cond, Not):
+        return referenced_questions(cond.condition)
+    return [ref for c in cond.conditions for ref in referenced_questions(c)]
+
+
+def condition_to_data(cond: Condition) -> dict[str, Any]:
+    """The written form of a condition (the inverse of parse_condition)."""
+    if isinstance(cond, AllOf):
+        return {"all": [condition_to_data(c) for c in cond.conditions]}
+    if isinstance(cond, AnyOf):
+        return {"any": [condition_to_data(c) for c in cond.conditions]}
+    if isinstance(cond, Not):
+        return {"not": condition_to_data(cond.condition)}
+    if isinstance(cond, CountSelected):
+        return {"count_selected": cond.question, cond.op: cond.value}
+    value = list(cond.value) if isinstance(cond.value, tuple) else cond.value
+    return {"question": cond.question, cond.op: value}
+
+
+Lookup = Callable[[str], object]
+
+
+def evaluate(cond: Condition, answers: Mapping[str, object], self_id: str | None = None) -> bool:
+    """True when `answers` satisfy `cond`. A missing answer satisfies no comparison but
+    `answered: false` (and so `not` of a comparison is true for it)."""
+    if isinstance(cond, AllOf):
+        return all(evaluate(c, answers, self_id) for c in cond.conditions)
+    if isinstance(cond, AnyOf):
+        return any(evaluate(c, answers, self_id) for c in cond.conditions)
+    if isinstance(cond, Not):
+        return not evaluate(cond.condition, answers, self_id)
+    qid = self_id if cond.question == SELF and self_id else cond.question
+    answer = answers.get(qid)
+    if isinstance(cond, CountSelected):
+        count = len(answer) if isinstance(answer, list) else 0
+        return _compare_numbers(count, cond.op, cond.value)
+    return _compare(answer, cond.op, cond.value)
+
+
+def _is_empty(answer: object) -> bool:
+    return answer is None or answer == "" or answer == [] or answer == {}
+
+
+def _compare(answer: object, op: str, value: object) -> bool:
+    if op == "answered":
+        return (not _is_empty(answer)) == value
+    if _is_empty(answer):
+        return False
+    if op == "contains":
+        return isinstance(answer, list) and _same(value, answer)
+    if op in {"in", "not_in"}:
+        assert isinstance(value, tuple)
+        found = any(_equal(answer, v) for v in value)
+        return found if op == "in" else not found
+    if op == "equals":
+        return _equal(answer, value)
+    if op == "not_equals":
+        return not _equal(answer, value)
+    number = _as_number(answer)
+    if number is None or not isinstance(value, int | float):
+        return False
+    return _compare_numbers(number, op, value)
+
+
+def _same(value: object, answer: list[object]) -> bool:
+    return any(_equal(a, value) for a in answer)
+
+
+def _equal(answer: object, value: object) -> bool:
+    if isinstance(answer, list):
+        return False
+    a, b = _as_number(answer), _as_number(value)
+    if a is not None and b is not None:
+        return a == b
+    return str(answer) == str(value)
+
+
+def _as_number(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _compare_numbers(a: float, op: str, b: float) -> bool:
+    return {
+        "equals": a == b,
+        "not_equals": a != b,
+        "gt": a > b,
+        "gte": a >= b,
+        "lt": a < b,
+        "lte": a <= b,
+    }[op]
