@@ -139,3 +139,21 @@ async def pool_lifespan(app: Litestar) -> AsyncIterator[None]:
         yield
     finally:
         await DB.close_connection_pool()
+
+
+async def fetch(sql: str, *args: object) -> list[dict[str, object]]:
+    """Run hand-written SQL with asyncpg's `$1` placeholders on the engine's pool.
+
+    For queries Piccolo's query builder cannot express (GROUPING SETS, JSONB path
+    operators whose braces clash with Piccolo's `{}` placeholders).
+    """
+    if DB.pool is not None:
+        async with DB.pool.acquire() as conn:
+            records = await conn.fetch(sql, *args)
+    else:
+        conn = await asyncpg.connect(dsn=current_dsn())
+        try:
+            records = await conn.fetch(sql, *args)
+        finally:
+            await conn.close()
+    return [dict(r) for r in records]

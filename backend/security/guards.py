@@ -1,0 +1,75 @@
+"""Route guards. Identity is loaded once per request from the session and kept in
+`connection.state` so guards and handlers agree on who is asking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from backend.partners.tables import Person
+from backend.security.roles import PERSON_KEY, Viewer
+
+
+async def load_viewer(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer | None:
+    state = connection.state
+    if "viewer" in state:
+        return state["viewer"]  # type: ignore[no-any-return]
+    viewer = None
+    session = connection.scope.get("session") or {}
+    person_id = session.get(PERSON_KEY) if isinstance(session, dict) else None
+    if isinstance(person_id, int):
+        row = await Person.select(
+            Person.id, Person.name, Person.email, Person.role, Person.force, Person.can_respond,
+            Person.language,
+        ).where((Person.id == person_id) & (Person.active.eq(True))).first()
+        if row is not None:
+            viewer = Viewer(
+                person_id=row["id"], name=row["name"], email=row["email"], role=row["role"],
+                force_id=row["force"], can_respond=row["can_respond"], language=row["language"],
+            )
+    state["viewer"] = viewer
+    return viewer
+
+
+async def requires_sign_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if await load_viewer(connection) is None:
+        raise NotAuthorizedException("Sign in to see this page.")
+
+
+async def requires_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    viewer = await load_viewer(connection)
+    if viewer is None:
+        raise NotAuthorizedException("Sign in to see this page.")
+    if not viewer.is_staff:
+        raise PermissionDeniedException("This page is for project staff only.")
+
+
+async def requires_admin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    viewer = await load_viewer(connection)
+    if viewer is None:
+        raise NotAuthorizedException("Sign in to see this page.")
+    if not viewer.is_admin:
+        raise PermissionDeniedException("This action is for administrators only.")
+
+
+async def requires_partner(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """A partner contact at a force, or staff (who may see every dashboard)."""
+    viewer = await load_viewer(connection)
+    if viewer is None:
+        raise NotAuthorizedException("Sign in to see this page.")
+    if not (viewer.is_partner or viewer.is_staff):
+        raise PermissionDeniedException("This page is for partner forces.")
+
+
+async def provide_viewer(request: ASGIConnection[Any, Any, Any, Any]) -> Viewer | None:
+    return await load_viewer(request)
+
+
+async def provide_required_viewer(request: ASGIConnection[Any, Any, Any, Any]) -> Viewer:
+    viewer = await load_viewer(request)
+    if viewer is None:
+        raise NotAuthorizedException("Sign in to see this page.")
+    return viewer
