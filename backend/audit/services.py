@@ -9,13 +9,15 @@ from backend.security.roles import Viewer
 
 
 async def record(actor: Viewer | None, action: str, subject: str, **details: Any) -> None:
-    await AuditEvent.insert(AuditEvent(
-        actor_id=actor.person_id if actor else None,
-        actor_label=f"{actor.name} <{actor.email}>" if actor else "system",
-        action=action,
-        subject=subject,
-        details=details,
-    ))
+    await AuditEvent.insert(
+        AuditEvent(
+            actor_id=actor.person_id if actor else None,
+            actor_label=f"{actor.name} <{actor.email}>" if actor else "system",
+            action=action,
+            subject=subject,
+            details=details,
+        )
+    )
 
 
 async def recent(limit: int = 100) -> list[dict[str, Any]]:

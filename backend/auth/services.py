@@ -31,8 +31,9 @@ async def mark_signed_in(person_id: int) -> None:
 async def create_sign_in_link(person_id: int, lifetime: timedelta = SIGN_IN_LINK_LIFETIME) -> str:
     """A new one-time token for `person_id`; only its hash is kept."""
     token = new_token()
-    await SignInLink.insert(SignInLink(person=person_id, token_hash=hash_token(token),
-                                       expires_at=datetime.now(UTC) + lifetime))
+    await SignInLink.insert(
+        SignInLink(person=person_id, token_hash=hash_token(token), expires_at=datetime.now(UTC) + lifetime)
+    )
     return token
 
 

@@ -21,13 +21,13 @@ async def get_force(force_id: int) -> dict[str, Any] | None:
     return await Force.select().where(Force.id == force_id).first()
 
 
-async def create_force(name: str, code: str, country: str, region: str, force_type: str,
-                       size_band: str) -> int:
+async def create_force(name: str, code: str, country: str, region: str, force_type: str, size_band: str) -> int:
     for dim, value in (("region", region), ("force_type", force_type), ("size_band", size_band)):
         if value not in VALUES[dim]:
             raise ValueError(f"{dim}: unknown value {value!r}")
-    rows = await Force.insert(Force(name=name, code=code, country=country, region=region,
-                                    force_type=force_type, size_band=size_band)).returning(Force.id)
+    rows = await Force.insert(
+        Force(name=name, code=code, country=country, region=region, force_type=force_type, size_band=size_band)
+    ).returning(Force.id)
     return rows[0]["id"]
 
 
@@ -35,17 +35,31 @@ async def find_person(email: str) -> dict[str, Any] | None:
     return await Person.select().where(Person.email == normalise_email(email)).first()
 
 
-async def create_person(email: str, name: str, role: str, *, force_id: int | None = None,
-                        can_respond: bool = False, password: str | None = None,
-                        language: str = "en") -> int:
+async def create_person(
+    email: str,
+    name: str,
+    role: str,
+    *,
+    force_id: int | None = None,
+    can_respond: bool = False,
+    password: str | None = None,
+    language: str = "en",
+) -> int:
     if role not in ("admin", "analyst", "partner"):
         raise ValueError(f"role: unknown role {role!r}")
     if role == "partner" and force_id is None:
         raise ValueError("force: a partner contact belongs to a force")
-    rows = await Person.insert(Person(
-        email=normalise_email(email), name=name, role=role, force=force_id, can_respond=can_respond,
-        password_hash=hash_password(password) if password else None, language=language,
-    )).returning(Person.id)
+    rows = await Person.insert(
+        Person(
+            email=normalise_email(email),
+            name=name,
+            role=role,
+            force=force_id,
+            can_respond=can_respond,
+            password_hash=hash_password(password) if password else None,
+            language=language,
+        )
+    ).returning(Person.id)
     return rows[0]["id"]
 
 
@@ -57,9 +71,11 @@ async def respondents_at(force_ids: list[int]) -> list[dict[str, Any]]:
     """Active contacts who answer for the given forces."""
     if not force_ids:
         return []
-    return await Person.select().where(
-        Person.force.is_in(force_ids) & Person.can_respond.eq(True) & Person.active.eq(True)
-    ).order_by(Person.force)
+    return (
+        await Person.select()
+        .where(Person.force.is_in(force_ids) & Person.can_respond.eq(True) & Person.active.eq(True))
+        .order_by(Person.force)
+    )
 
 
 async def apply_profile(force_id: int, answers: dict[str, Any]) -> dict[str, str]:

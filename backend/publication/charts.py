@@ -52,8 +52,15 @@ def _figure_json(fig: go.Figure) -> dict[str, Any]:
     return fig.to_plotly_json()  # type: ignore[no-any-return]
 
 
-def chart_for(question: Question, disclosed: DisclosedQuestion, group: DisclosedGroup, survey: Survey,
-              lang: str, own: Any = None, group_label: str = "") -> Chart | None:
+def chart_for(
+    question: Question,
+    disclosed: DisclosedQuestion,
+    group: DisclosedGroup,
+    survey: Survey,
+    lang: str,
+    own: Any = None,
+    group_label: str = "",
+) -> Chart | None:
     """The chart of one question for one (shown) group, or None when it is withheld."""
     if group.suppressed or group.n is None:
         return None
@@ -70,8 +77,7 @@ def chart_for(question: Question, disclosed: DisclosedQuestion, group: Disclosed
     return builder(question, group, survey, lang, own, title)
 
 
-def _categorical(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own: Any,
-                 title: str) -> Chart:
+def _categorical(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own: Any, title: str) -> Chart:
     n = group.n or 0
     counts = group.figures.get("counts", {})
     options = answer_codes_with_labels(q, lang, survey.default_language)
@@ -79,54 +85,95 @@ def _categorical(q: Question, group: DisclosedGroup, survey: Survey, lang: str, 
     labels = [label for _, label in options]
     values = [_pct(counts.get(code, 0), n) for code, _ in options]
     colours = [OWN_COLOUR if code in own_codes else PEER_COLOUR for code, _ in options]
-    texts = [f"{v:g}% ({counts.get(code, 0)})" + ("  ◀ your force" if code in own_codes else "")
-             for (code, _), v in zip(options, values, strict=True)]
-    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color=colours, text=texts,
-                           textposition="outside", cliponaxis=False,
-                           hovertemplate="%{y}: %{x}% of forces<extra></extra>"))
+    texts = [
+        f"{v:g}% ({counts.get(code, 0)})" + ("  ◀ your force" if code in own_codes else "")
+        for (code, _), v in zip(options, values, strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker_color=colours,
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x}% of forces<extra></extra>",
+        )
+    )
     _layout(fig, title, 90 + 34 * len(options), "% of forces")
     fig.update_xaxes(range=[0, 125])
-    rows = tuple((label, str(counts.get(code, 0)), f"{_pct(counts.get(code, 0), n):g}%",
-                  "✔" if code in own_codes else "") for code, label in options)
+    rows = tuple(
+        (label, str(counts.get(code, 0)), f"{_pct(counts.get(code, 0), n):g}%", "✔" if code in own_codes else "")
+        for code, label in options
+    )
     return Chart(_figure_json(fig), title, ("Answer", "Forces", "Share", "Your force"), rows)
 
 
 def _numeric(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own: Any, title: str) -> Chart:
     f = group.figures
     unit = pick(q.unit, lang, survey.default_language)
-    fig = go.Figure(go.Box(
-        q1=[f["p25"]], median=[f["median"]], q3=[f["p75"]], lowerfence=[f["p25"]], upperfence=[f["p75"]],
-        y=["Peers"], orientation="h", marker_color=PEER_COLOUR, name="Peers",
-        hovertemplate="25th: %{q1}<br>median: %{median}<br>75th: %{q3}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Box(
+            q1=[f["p25"]],
+            median=[f["median"]],
+            q3=[f["p75"]],
+            lowerfence=[f["p25"]],
+            upperfence=[f["p75"]],
+            y=["Peers"],
+            orientation="h",
+            marker_color=PEER_COLOUR,
+            name="Peers",
+            hovertemplate="25th: %{q1}<br>median: %{median}<br>75th: %{q3}<extra></extra>",
+        )
+    )
     if isinstance(own, int | float):
-        fig.add_trace(go.Scatter(x=[own], y=["Peers"], mode="markers+text", text=["your force"],
-                                 textposition="top center", marker={"color": OWN_COLOUR, "size": 14,
-                                                                    "symbol": "diamond"}))
+        fig.add_trace(
+            go.Scatter(
+                x=[own],
+                y=["Peers"],
+                mode="markers+text",
+                text=["your force"],
+                textposition="top center",
+                marker={"color": OWN_COLOUR, "size": 14, "symbol": "diamond"},
+            )
+        )
     _layout(fig, title, 220, unit or "value")
-    rows = (("25th percentile", f"{f['p25']:g}"), ("Median", f"{f['median']:g}"),
-            ("75th percentile", f"{f['p75']:g}"))
+    rows = (("25th percentile", f"{f['p25']:g}"), ("Median", f"{f['median']:g}"), ("75th percentile", f"{f['p75']:g}"))
     if isinstance(own, int | float):
         rows = (*rows, ("Your force", f"{own:g}"))
     return Chart(_figure_json(fig), title, ("Measure", unit or "Value"), rows)
 
 
-def _allocation(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own: Any,
-                title: str) -> Chart:
+def _allocation(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own: Any, title: str) -> Chart:
     means = group.figures.get("means", {})
     items = [(i.code, pick(i.label, lang, survey.default_language)) for i in q.items]
     labels = [label for _, label in items]
-    fig = go.Figure(go.Bar(x=[means.get(code, 0) for code, _ in items], y=labels, orientation="h",
-                           marker_color=PEER_COLOUR, name="Peer average",
-                           hovertemplate="%{y}: %{x}% on average<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=[means.get(code, 0) for code, _ in items],
+            y=labels,
+            orientation="h",
+            marker_color=PEER_COLOUR,
+            name="Peer average",
+            hovertemplate="%{y}: %{x}% on average<extra></extra>",
+        )
+    )
     own_map = own if isinstance(own, dict) else {}
     if own_map:
-        fig.add_trace(go.Scatter(x=[own_map.get(code, 0) for code, _ in items], y=labels, mode="markers",
-                                 name="Your force", marker={"color": OWN_COLOUR, "size": 13,
-                                                            "symbol": "diamond"}))
+        fig.add_trace(
+            go.Scatter(
+                x=[own_map.get(code, 0) for code, _ in items],
+                y=labels,
+                mode="markers",
+                name="Your force",
+                marker={"color": OWN_COLOUR, "size": 13, "symbol": "diamond"},
+            )
+        )
     _layout(fig, title, 90 + 36 * len(items), "average share of effort (%)")
-    rows = tuple((label, f"{means.get(code, 0):g}%", f"{own_map[code]:g}%" if code in own_map else "")
-                 for code, label in items)
+    rows = tuple(
+        (label, f"{means.get(code, 0):g}%", f"{own_map[code]:g}%" if code in own_map else "") for code, label in items
+    )
     return Chart(_figure_json(fig), title, ("Item", "Peer average", "Your force"), rows)
 
 
@@ -140,22 +187,28 @@ def _ranking(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own:
     positions = q.top or len(q.items)
     items = [(i.code, pick(i.label, lang, survey.default_language)) for i in q.items]
     own_rank = {code: i + 1 for i, code in enumerate(own)} if isinstance(own, list) else {}
-    labels = [label + (f"  (you: {_ordinal(own_rank[code])})" if code in own_rank else "")
-              for code, label in items]
+    labels = [label + (f"  (you: {_ordinal(own_rank[code])})" if code in own_rank else "") for code, label in items]
     fig = go.Figure()
     for pos in range(1, positions + 1):
-        fig.add_trace(go.Bar(
-            x=[_pct(counts.get(code, {}).get(str(pos), 0), n) for code, _ in items], y=labels,
-            orientation="h", name=f"ranked {_ordinal(pos)}",
-            marker_color=SCALE_COLOURS[(pos - 1) % len(SCALE_COLOURS)],
-            hovertemplate="%{y}: %{x}% ranked it " + _ordinal(pos) + "<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=[_pct(counts.get(code, {}).get(str(pos), 0), n) for code, _ in items],
+                y=labels,
+                orientation="h",
+                name=f"ranked {_ordinal(pos)}",
+                marker_color=SCALE_COLOURS[(pos - 1) % len(SCALE_COLOURS)],
+                hovertemplate="%{y}: %{x}% ranked it " + _ordinal(pos) + "<extra></extra>",
+            )
+        )
     _layout(fig, title, 110 + 36 * len(items), "% of forces")
     fig.update_layout(barmode="stack", showlegend=True, legend={"orientation": "h", "y": -0.25})
     header = ("Item", *(f"Ranked {_ordinal(p)}" for p in range(1, positions + 1)), "Your force")
     rows = tuple(
-        (label, *(str(counts.get(code, {}).get(str(p), 0)) for p in range(1, positions + 1)),
-         _ordinal(own_rank[code]) if code in own_rank else "")
+        (
+            label,
+            *(str(counts.get(code, {}).get(str(p), 0)) for p in range(1, positions + 1)),
+            _ordinal(own_rank[code]) if code in own_rank else "",
+        )
         for code, label in items
     )
     return Chart(_figure_json(fig), title, header, rows)
@@ -174,17 +227,25 @@ def _matrix(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own: 
     ]
     fig = go.Figure()
     for index, (code, label) in enumerate(scale):
-        fig.add_trace(go.Bar(
-            x=[_pct(counts.get(row, {}).get(code, 0), n) for row, _ in rows_def], y=labels,
-            orientation="h", name=label, marker_color=SCALE_COLOURS[index % len(SCALE_COLOURS)],
-            hovertemplate="%{y}: %{x}% " + label.replace("%", "%%") + "<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=[_pct(counts.get(row, {}).get(code, 0), n) for row, _ in rows_def],
+                y=labels,
+                orientation="h",
+                name=label,
+                marker_color=SCALE_COLOURS[index % len(SCALE_COLOURS)],
+                hovertemplate="%{y}: %{x}% " + label.replace("%", "%%") + "<extra></extra>",
+            )
+        )
     _layout(fig, title, 120 + 40 * len(rows_def), "% of forces")
     fig.update_layout(barmode="stack", showlegend=True, legend={"orientation": "h", "y": -0.3})
     header = ("Row", *(label for _, label in scale), "Your force")
     rows = tuple(
-        (label, *(str(counts.get(row, {}).get(code, 0)) for code, _ in scale),
-         scale_labels.get(own_map[row], "") if row in own_map else "")
+        (
+            label,
+            *(str(counts.get(row, {}).get(code, 0)) for code, _ in scale),
+            scale_labels.get(own_map[row], "") if row in own_map else "",
+        )
         for row, label in rows_def
     )
     return Chart(_figure_json(fig), title, header, rows)

@@ -89,16 +89,14 @@ class DisclosedRound:
 
     def to_snapshot(self) -> dict[str, Any]:
         def group(g: DisclosedGroup) -> dict[str, Any]:
-            return {"key": list(g.key), "n": g.n, "figures": dict(g.figures),
-                    "suppressed": g.suppressed_reason}
+            return {"key": list(g.key), "n": g.n, "figures": dict(g.figures), "suppressed": g.suppressed_reason}
 
         return {
             "round_id": self.round_id,
             "min_group_size": self.min_group_size,
             "responses": [group(g) for g in self.responses],
             "questions": {
-                qid: {"kind": q.kind, "groups": [group(g) for g in q.groups]}
-                for qid, q in self.questions.items()
+                qid: {"kind": q.kind, "groups": [group(g) for g in q.groups]} for qid, q in self.questions.items()
             },
         }
 
@@ -107,16 +105,20 @@ class DisclosedRound:
         """Re-read a stored snapshot (which only `disclose` ever writes)."""
 
         def group(d: Mapping[str, Any]) -> DisclosedGroup:
-            return DisclosedGroup(tuple(d["key"]), d["n"], d["figures"], d["suppressed"],  # type: ignore[arg-type]
-                                  _mint=_MINT)
+            return DisclosedGroup(
+                tuple(d["key"]),
+                d["n"],
+                d["figures"],
+                d["suppressed"],  # type: ignore[arg-type]
+                _mint=_MINT,
+            )
 
         return cls(
             round_id=data["round_id"],
             min_group_size=data["min_group_size"],
             responses=tuple(group(g) for g in data["responses"]),
             questions={
-                qid: DisclosedQuestion(qid, q["kind"], tuple(group(g) for g in q["groups"]),
-                                       _mint=_MINT)
+                qid: DisclosedQuestion(qid, q["kind"], tuple(group(g) for g in q["groups"]), _mint=_MINT)
                 for qid, q in data["questions"].items()
             },
             _mint=_MINT,
@@ -163,13 +165,17 @@ def _publishable_figures(kind: str, data: Mapping[str, Any], n: int) -> dict[str
         sums = data.get("sums", {})
         return {"means": {item: round(float(total) / n, 2) for item, total in sums.items()}}
     if kind in {"ranking", "matrix"}:
-        return {"counts": {str(a): {str(b): int(c) for b, c in inner.items()}
-                           for a, inner in data.get("counts", {}).items()}}
+        return {
+            "counts": {
+                str(a): {str(b): int(c) for b, c in inner.items()} for a, inner in data.get("counts", {}).items()
+            }
+        }
     raise ValueError(f"unknown aggregate kind {kind!r}")
 
 
-def _groups(n: Mapping[GroupKey, int], data: Mapping[GroupKey, Mapping[str, Any]], kind: str | None,
-            k: int) -> tuple[DisclosedGroup, ...]:
+def _groups(
+    n: Mapping[GroupKey, int], data: Mapping[GroupKey, Mapping[str, Any]], kind: str | None, k: int
+) -> tuple[DisclosedGroup, ...]:
     withheld = suppressed_keys(n, k)
     keys = sorted(set(n) | {ALL}, key=lambda key: (key != ALL, key))
     out = []

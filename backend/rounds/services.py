@@ -46,9 +46,13 @@ def check_new_round(data: NewRound, min_floor: int, known_forces: set[int], now:
     elif not set(data.force_ids) <= known_forces:
         errors.append(RoundInputError("forces", "One of the chosen forces does not exist."))
     if data.min_group_size < min_floor:
-        errors.append(RoundInputError(
-            "min_group_size", f"The minimum group size must be at least {min_floor}, so that a force "
-            "subtracting its own answer still faces at least two others."))
+        errors.append(
+            RoundInputError(
+                "min_group_size",
+                f"The minimum group size must be at least {min_floor}, so that a force "
+                "subtracting its own answer still faces at least two others.",
+            )
+        )
     elif data.min_group_size > 100:
         errors.append(RoundInputError("min_group_size", "The minimum group size must be 100 or less."))
     if data.closes_at is not None and data.closes_at <= now:
@@ -69,21 +73,33 @@ async def open_round(data: NewRound, secret_key: str, creator: Viewer | None) ->
     returns (round id, invitations made)."""
     now = datetime.now(UTC)
     async with Round._meta.db.transaction():
-        rows = await Round.insert(Round(
-            title=data.title.strip(), version=data.version_id, status="open", opens_at=now,
-            closes_at=data.closes_at, min_group_size=data.min_group_size,
-            created_by=creator.person_id if creator else None,
-        )).returning(Round.id)
+        rows = await Round.insert(
+            Round(
+                title=data.title.strip(),
+                version=data.version_id,
+                status="open",
+                opens_at=now,
+                closes_at=data.closes_at,
+                min_group_size=data.min_group_size,
+                created_by=creator.person_id if creator else None,
+            )
+        ).returning(Round.id)
         round_id: int = rows[0]["id"]
         people = await respondents_at(data.force_ids)
         expires = (data.closes_at or now) + LINK_GRACE
         invitations = []
         for person in people:
             nonce = new_nonce()
-            invitations.append(Invitation(
-                round=round_id, person=person["id"], force=person["force"], nonce=nonce,
-                token_hash=hash_token(invitation_token(secret_key, nonce)), expires_at=expires,
-            ))
+            invitations.append(
+                Invitation(
+                    round=round_id,
+                    person=person["id"],
+                    force=person["force"],
+                    nonce=nonce,
+                    token_hash=hash_token(invitation_token(secret_key, nonce)),
+                    expires_at=expires,
+                )
+            )
         if invitations:
             await Invitation.insert(*invitations)
     return round_id, len(invitations)
@@ -133,25 +149,59 @@ class InvitationRefused(Exception):
         self.reason = reason
 
 
+async def peek_invitation(token: str) -> dict[str, Any]:
+    """What a link's start page shows, without recording anything."""
+    digest = hash_token(token)
+    rows = await Invitation.raw(
+        "SELECT i.id, i.token_hash, i.revoked_at, i.expires_at, r.title AS round_title, r.status AS round_status, "
+        "r.closes_at, r.version, f.name AS force_name, p.name AS person_name, p.language "
+        "FROM invitation i JOIN round r ON r.id = i.round JOIN force f ON f.id = i.force "
+        "JOIN person p ON p.id = i.person WHERE i.token_hash = {}",
+        digest,
+    )
+    _refuse_unless_usable(rows[0] if rows else None, digest)
+    return rows[0]
+
+
+def _refuse_unless_usable(row: dict[str, Any] | None, digest: str) -> None:
+    if row is None or not same_hash(row["token_hash"], digest):
+        raise InvitationRefused(
+            "This link is not valid. Check that you copied the whole link, or ask the project team for a new one."
+        )
+    if row["revoked_at"] is not None:
+        raise InvitationRefused(
+            "This link has been replaced by a newer one. Use the latest link "
+            "you were sent, or ask the project team for a new one."
+        )
+    if row["expires_at"] <= datetime.now(UTC):
+        raise InvitationRefused("This link has expired. Ask the project team for a new one.")
+
+
 async def open_invitation(token: str) -> OpenedInvitation:
     """The invitation a link's token belongs to, if it may still be used."""
     digest = hash_token(token)
-    row = await Invitation.select(
-        Invitation.id, Invitation.token_hash, Invitation.round, Invitation.person, Invitation.force,
-        Invitation.revoked_at, Invitation.expires_at, Invitation.round.status,
-    ).where(Invitation.token_hash == digest).first()
-    if row is None or not same_hash(row["token_hash"], digest):
-        raise InvitationRefused("This link is not valid. Check that you copied the whole link, "
-                                "or ask the project team for a new one.")
-    if row["revoked_at"] is not None:
-        raise InvitationRefused("This link has been replaced by a newer one. Use the latest link "
-                                "you were sent, or ask the project team for a new one.")
-    if row["expires_at"] <= datetime.now(UTC):
-        raise InvitationRefused("This link has expired. Ask the project team for a new one.")
+    row = (
+        await Invitation.select(
+            Invitation.id,
+            Invitation.token_hash,
+            Invitation.round,
+            Invitation.person,
+            Invitation.force,
+            Invitation.revoked_at,
+            Invitation.expires_at,
+            Invitation.round.status,
+        )
+        .where(Invitation.token_hash == digest)
+        .first()
+    )
+    _refuse_unless_usable(row, digest)
+    assert row is not None
     now = datetime.now(UTC)
     await Invitation.raw(
-        "UPDATE invitation SET first_opened_at = coalesce(first_opened_at, {}), last_opened_at = {} "
-        "WHERE id = {}", now, now, row["id"],
+        "UPDATE invitation SET first_opened_at = coalesce(first_opened_at, {}), last_opened_at = {} WHERE id = {}",
+        now,
+        now,
+        row["id"],
     )
     return OpenedInvitation(row["id"], row["round"], row["person"], row["force"])
 
@@ -176,7 +226,9 @@ async def set_status(round_id: int, status: str) -> None:
 async def replace_invitation(invitation_id: int, secret_key: str) -> None:
     """Give an invitation a new link; the old one stops working."""
     nonce = new_nonce()
-    await Invitation.update({
-        Invitation.nonce: nonce,
-        Invitation.token_hash: hash_token(invitation_token(secret_key, nonce)),
-    }).where(Invitation.id == invitation_id)
+    await Invitation.update(
+        {
+            Invitation.nonce: nonce,
+            Invitation.token_hash: hash_token(invitation_token(secret_key, nonce)),
+        }
+    ).where(Invitation.id == invitation_id)

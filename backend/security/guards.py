@@ -21,14 +21,28 @@ async def load_viewer(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer 
     session = connection.scope.get("session") or {}
     person_id = session.get(PERSON_KEY) if isinstance(session, dict) else None
     if isinstance(person_id, int):
-        row = await Person.select(
-            Person.id, Person.name, Person.email, Person.role, Person.force, Person.can_respond,
-            Person.language,
-        ).where((Person.id == person_id) & (Person.active.eq(True))).first()
+        row = (
+            await Person.select(
+                Person.id,
+                Person.name,
+                Person.email,
+                Person.role,
+                Person.force,
+                Person.can_respond,
+                Person.language,
+            )
+            .where((Person.id == person_id) & (Person.active.eq(True)))
+            .first()
+        )
         if row is not None:
             viewer = Viewer(
-                person_id=row["id"], name=row["name"], email=row["email"], role=row["role"],
-                force_id=row["force"], can_respond=row["can_respond"], language=row["language"],
+                person_id=row["id"],
+                name=row["name"],
+                email=row["email"],
+                role=row["role"],
+                force_id=row["force"],
+                can_respond=row["can_respond"],
+                language=row["language"],
             )
     state["viewer"] = viewer
     return viewer

@@ -36,7 +36,9 @@ class PostgresStore(NamespacedStore):
         await KeyValue.raw(
             "INSERT INTO key_value (key, value, expires_at) VALUES ({}, {}, {}) "
             "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at",
-            self._key(key), data, _expiry(expires_in),
+            self._key(key),
+            data,
+            _expiry(expires_in),
         )
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
@@ -45,12 +47,12 @@ class PostgresStore(NamespacedStore):
                 "UPDATE key_value SET expires_at = CASE WHEN expires_at IS NULL THEN NULL "
                 "ELSE {} END WHERE key = {} AND (expires_at IS NULL OR expires_at > now()) "
                 "RETURNING value",
-                _expiry(renew_for), self._key(key),
+                _expiry(renew_for),
+                self._key(key),
             )
         else:
             rows = await KeyValue.raw(
-                "SELECT value FROM key_value WHERE key = {} "
-                "AND (expires_at IS NULL OR expires_at > now())",
+                "SELECT value FROM key_value WHERE key = {} AND (expires_at IS NULL OR expires_at > now())",
                 self._key(key),
             )
         return bytes(rows[0]["value"]) if rows else None
@@ -73,7 +75,5 @@ class PostgresStore(NamespacedStore):
         return rows[0]["seconds"] if rows else None
 
     async def delete_expired(self) -> int:
-        rows = await KeyValue.raw(
-            "DELETE FROM key_value WHERE expires_at <= now() RETURNING 1"
-        )
+        rows = await KeyValue.raw("DELETE FROM key_value WHERE expires_at <= now() RETURNING 1")
         return len(rows)

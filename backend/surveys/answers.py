@@ -237,8 +237,7 @@ def form_to_answer(q: Question, form: Form) -> tuple[Any, str | None]:
 # ---- checking -------------------------------------------------------------------------
 
 
-def _check_value(q: Question, value: Any, other_text: str | None, lang: str, default: str,
-                 complete: bool) -> None:
+def _check_value(q: Question, value: Any, other_text: str | None, lang: str, default: str, complete: bool) -> None:
     """Raise _Invalid when a non-empty `value` breaks the question's own rules.
 
     `complete` False (a draft save) lets a half-done allocation, ranking or matrix through.
@@ -276,8 +275,13 @@ def _check_value(q: Question, value: Any, other_text: str | None, lang: str, def
             raise _Invalid("not_a_number")
         item_codes = [i.code for i in q.items]
         for code, share in value.items():
-            if code not in item_codes or isinstance(share, bool) or not isinstance(share, int | float) \
-                    or share < 0 or share > ALLOCATION_TOTAL:
+            if (
+                code not in item_codes
+                or isinstance(share, bool)
+                or not isinstance(share, int | float)
+                or share < 0
+                or share > ALLOCATION_TOTAL
+            ):
                 raise _Invalid("share_range", f"{q.id}.{code}", total=ALLOCATION_TOTAL)
         if complete and abs(sum(value.values()) - ALLOCATION_TOTAL) > 0.01:
             raise _Invalid("must_total", total=ALLOCATION_TOTAL)
@@ -321,8 +325,16 @@ def codes_for_matrix(q: Question) -> list[str]:
     return [o.code for o in q.options] + extra
 
 
-def check_question(q: Question, value: Any, other_text: str | None, answers: Answers, *,
-                   lang: str, default_language: str, require: bool) -> AnswerError | None:
+def check_question(
+    q: Question,
+    value: Any,
+    other_text: str | None,
+    answers: Answers,
+    *,
+    lang: str,
+    default_language: str,
+    require: bool,
+) -> AnswerError | None:
     """The first problem with an answer to `q`, in the respondent's language, or None."""
     if value is None:
         if require and q.required:
@@ -336,8 +348,7 @@ def check_question(q: Question, value: Any, other_text: str | None, answers: Ans
     merged = {**answers, q.id: value}
     for c in q.constraints:
         if not evaluate(c.rule, merged, self_id=q.id):
-            return AnswerError(q.id, first_field(q),
-                               pick(c.message, lang, default_language) or t("constraint", lang))
+            return AnswerError(q.id, first_field(q), pick(c.message, lang, default_language) or t("constraint", lang))
     return None
 
 
@@ -348,8 +359,9 @@ class PageResult:
     errors: list[AnswerError]
 
 
-def read_page(survey: Survey, section: Section, form: Form, existing: Answers, *, lang: str,
-              require: bool) -> PageResult:
+def read_page(
+    survey: Survey, section: Section, form: Form, existing: Answers, *, lang: str, require: bool
+) -> PageResult:
     """Read and check one section's fields against everything answered so far.
 
     `require` enforces required questions ("Save and continue"); a draft save checks only
@@ -374,8 +386,9 @@ def read_page(survey: Survey, section: Section, form: Form, existing: Answers, *
         shown = is_shown(survey, section, q, {k: v for k, v in working.items() if v is not None})
         if not shown:
             continue
-        error = check_question(q, value, other_text, working, lang=lang,
-                               default_language=survey.default_language, require=require)
+        error = check_question(
+            q, value, other_text, working, lang=lang, default_language=survey.default_language, require=require
+        )
         if error:
             errors.append(error)
     return PageResult(page, errors)
@@ -399,8 +412,15 @@ def check_all(survey: Survey, answers: Answers, *, lang: str) -> list[AnswerErro
         for q in section.questions:
             if not q.collects_answer or not is_shown(survey, section, q, kept):
                 continue
-            error = check_question(q, kept.get(q.id), kept.get(other_key(q.id)), kept, lang=lang,
-                                   default_language=survey.default_language, require=True)
+            error = check_question(
+                q,
+                kept.get(q.id),
+                kept.get(other_key(q.id)),
+                kept,
+                lang=lang,
+                default_language=survey.default_language,
+                require=True,
+            )
             if error:
                 errors.append(error)
     return errors

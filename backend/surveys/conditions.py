@@ -32,13 +32,17 @@ _CONDITION_KEYS = ("question", "count_selected", "all", "any", "not", *COMPARE_O
 def parse_condition(raw: object, path: Path, problems: list[Problem]) -> Condition | None:
     """Build a Condition from its written form, appending a Problem for each fault."""
     if not isinstance(raw, dict):
-        problems.append(Problem(path, "a condition must be a mapping such as "
-                                      "{question: q1, equals: yes}"))
+        problems.append(Problem(path, "a condition must be a mapping such as {question: q1, equals: yes}"))
         return None
     for key in raw:
         if key not in _CONDITION_KEYS:
-            problems.append(Problem((*path, key), f'unknown key "{key}" in condition'
-                                    f"{did_you_mean(str(key), _CONDITION_KEYS)}", at_key=True))
+            problems.append(
+                Problem(
+                    (*path, key),
+                    f'unknown key "{key}" in condition{did_you_mean(str(key), _CONDITION_KEYS)}',
+                    at_key=True,
+                )
+            )
     if "all" in raw or "any" in raw:
         kind = "all" if "all" in raw else "any"
         if len(raw) != 1:
@@ -60,20 +64,24 @@ def parse_condition(raw: object, path: Path, problems: list[Problem]) -> Conditi
     subject_key = "count_selected" if "count_selected" in raw else "question"
     subject = raw.get(subject_key)
     if not isinstance(subject, str) or not subject:
-        problems.append(Problem(path, 'a condition needs "question" (or "count_selected") '
-                                      "naming a question id"))
+        problems.append(Problem(path, 'a condition needs "question" (or "count_selected") naming a question id'))
         return None
     ops = [k for k in raw if k in COMPARE_OPS]
     if len(ops) != 1:
-        problems.append(Problem(path, "a condition needs exactly one comparison "
-                                      f"({', '.join(COMPARE_OPS)}); found {len(ops)}"))
+        problems.append(
+            Problem(path, f"a condition needs exactly one comparison ({', '.join(COMPARE_OPS)}); found {len(ops)}")
+        )
         return None
     op = ops[0]
     value = raw[op]
     if subject_key == "count_selected":
         if op not in NUMERIC_OPS | {"equals", "not_equals"} or not _is_int(value):
-            problems.append(Problem((*path, op), "count_selected compares with a whole number "
-                                    "using equals, not_equals, gt, gte, lt or lte"))
+            problems.append(
+                Problem(
+                    (*path, op),
+                    "count_selected compares with a whole number using equals, not_equals, gt, gte, lt or lte",
+                )
+            )
             return None
         return CountSelected(subject, op, int(value))  # type: ignore[arg-type]
     if op in NUMERIC_OPS and not _is_number(value):

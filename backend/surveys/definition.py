@@ -35,8 +35,7 @@ FREE_TEXT_TYPES = frozenset({"short_text", "long_text"})
 DISPLAY_ONLY_TYPES = frozenset({"info"})
 #: Types that can be compared in partner dashboards.
 COMPARABLE_TYPES = frozenset(
-    {"single_choice", "multiple_choice", "yes_no", "scale", "number", "allocation", "ranking",
-     "matrix"}
+    {"single_choice", "multiple_choice", "yes_no", "scale", "number", "allocation", "ranking", "matrix"}
 )
 
 #: Codes of options that the format adds itself.
@@ -46,8 +45,7 @@ NOT_APPLICABLE_CODE = "not_applicable"
 YES_CODE = "yes"
 NO_CODE = "no"
 
-CompareOp = Literal["equals", "not_equals", "in", "not_in", "contains", "gt", "gte", "lt", "lte",
-                    "answered"]
+CompareOp = Literal["equals", "not_equals", "in", "not_in", "contains", "gt", "gte", "lt", "lte", "answered"]
 COMPARE_OPS: tuple[str, ...] = CompareOp.__args__  # type: ignore[attr-defined]
 NUMERIC_OPS = frozenset({"gt", "gte", "lt", "lte"})
 
@@ -143,11 +141,7 @@ class Question:
     @property
     def published(self) -> bool:
         """Whether partners may ever see a (disclosure-controlled) aggregate of it."""
-        return (
-            self.publish == "compare"
-            and self.type in COMPARABLE_TYPES
-            and self.type not in FREE_TEXT_TYPES
-        )
+        return self.publish == "compare" and self.type in COMPARABLE_TYPES and self.type not in FREE_TEXT_TYPES
 
 
 @dataclass(frozen=True)

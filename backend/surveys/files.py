@@ -39,11 +39,9 @@ def load_text(text: str, name: str) -> LoadedFile:
     try:
         located = load_located(text)
     except YamlSyntaxError as exc:
-        return LoadedFile(Path(name), None, text, [LocatedProblem(name, exc.line, exc.column,
-                                                                  exc.message)])
+        return LoadedFile(Path(name), None, text, [LocatedProblem(name, exc.line, exc.column, exc.message)])
     problems = [
-        LocatedProblem(name, *pos, f'duplicate key "{path[-1]}" (the later value wins in YAML; '
-                                   "remove one)")
+        LocatedProblem(name, *pos, f'duplicate key "{path[-1]}" (the later value wins in YAML; remove one)')
         for path, pos in located.duplicate_keys
     ]
     survey, found = parse_definition(located.data)
@@ -58,11 +56,9 @@ def load_file(path: Path) -> LoadedFile:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return LoadedFile(path, None, "", [LocatedProblem(str(path), 1, 1,
-                                                          f"not UTF-8 text: {exc.reason}")])
+        return LoadedFile(path, None, "", [LocatedProblem(str(path), 1, 1, f"not UTF-8 text: {exc.reason}")])
     except OSError as exc:
-        return LoadedFile(path, None, "", [LocatedProblem(str(path), 1, 1,
-                                                          f"cannot read: {exc.strerror}")])
+        return LoadedFile(path, None, "", [LocatedProblem(str(path), 1, 1, f"cannot read: {exc.strerror}")])
     return load_text(text, str(path))
 
 

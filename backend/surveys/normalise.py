@@ -53,9 +53,8 @@ def question_to_data(q: Question) -> dict[str, Any]:
         "min": q.min,
         "max": q.max,
         "max_length": q.max_length,
-        "constraints": [
-            {"rule": condition_to_data(c.rule), "message": _text(c.message)} for c in q.constraints
-        ] or None,
+        "constraints": [{"rule": condition_to_data(c.rule), "message": _text(c.message)} for c in q.constraints]
+        or None,
     }
     for key, value in candidates.items():
         if value is not None and key in allowed:
@@ -102,6 +101,5 @@ def to_yaml(s: Survey) -> str:
 
 def content_hash(s: Survey) -> str:
     """The identity of a version: SHA-256 of the canonical JSON (key order fixed by sorting)."""
-    canonical = json.dumps(survey_to_data(s), ensure_ascii=False, sort_keys=True,
-                           separators=(",", ":"))
+    canonical = json.dumps(survey_to_data(s), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -48,12 +48,12 @@ class _Parser:
 
     # ---- small readers -------------------------------------------------------------------
 
-    def check_keys(self, raw: dict[str, Any], allowed: tuple[str, ...], path: Path,
-                   what: str) -> None:
+    def check_keys(self, raw: dict[str, Any], allowed: tuple[str, ...], path: Path, what: str) -> None:
         for key in raw:
             if key not in allowed:
-                self.problem((*path, key), f'unknown key "{key}" in {what}'
-                             f"{did_you_mean(str(key), allowed)}", at_key=True)
+                self.problem(
+                    (*path, key), f'unknown key "{key}" in {what}{did_you_mean(str(key), allowed)}', at_key=True
+                )
 
     def mapping(self, raw: object, path: Path, what: str) -> dict[str, Any] | None:
         if not isinstance(raw, dict):
@@ -61,8 +61,16 @@ class _Parser:
             return None
         return raw
 
-    def string(self, raw: dict[str, Any], key: str, path: Path, *, required: bool = True,
-               pattern: str | None = None, hint: str = "") -> str | None:
+    def string(
+        self,
+        raw: dict[str, Any],
+        key: str,
+        path: Path,
+        *,
+        required: bool = True,
+        pattern: str | None = None,
+        hint: str = "",
+    ) -> str | None:
         if key not in raw or raw[key] is None:
             if required:
                 self.problem(path, f'missing required key "{key}"')
@@ -99,17 +107,17 @@ class _Parser:
             return None
         value = raw[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.problem((*path, key), f'"{key}" must be a whole number of 1 or more, '
-                                       f"not {value!r}")
+            self.problem((*path, key), f'"{key}" must be a whole number of 1 or more, not {value!r}')
             return None
         return value
 
-    def choice(self, raw: dict[str, Any], key: str, path: Path, allowed: tuple[str, ...],
-               default: str) -> str:
+    def choice(self, raw: dict[str, Any], key: str, path: Path, allowed: tuple[str, ...], default: str) -> str:
         value = raw.get(key, default)
         if value not in allowed:
-            self.problem((*path, key), f'"{key}" must be one of {", ".join(allowed)}; '
-                         f"not {value!r}{did_you_mean(str(value), allowed)}")
+            self.problem(
+                (*path, key),
+                f'"{key}" must be one of {", ".join(allowed)}; not {value!r}{did_you_mean(str(value), allowed)}',
+            )
             return default
         return str(value)
 
@@ -129,13 +137,16 @@ class _Parser:
             text = {}
             for lang, s in value.items():
                 if lang not in self.languages:
-                    self.problem((*where, lang), f'language "{lang}" is not in "languages" '
-                                 f"({', '.join(self.languages)})"
-                                 f"{did_you_mean(str(lang), self.languages)}", at_key=True)
+                    self.problem(
+                        (*where, lang),
+                        f'language "{lang}" is not in "languages" '
+                        f"({', '.join(self.languages)})"
+                        f"{did_you_mean(str(lang), self.languages)}",
+                        at_key=True,
+                    )
                     continue
                 if not isinstance(s, str) or not s.strip():
-                    self.problem((*where, lang), f'the "{lang}" text of "{key}" must be a '
-                                                 "non-empty string")
+                    self.problem((*where, lang), f'the "{lang}" text of "{key}" must be a non-empty string')
                     continue
                 text[str(lang)] = s
         else:
@@ -152,8 +163,9 @@ class _Parser:
             return None
         self.check_keys(doc, spec.SURVEY_KEYS, (), "the questionnaire")
         self.read_languages(doc)
-        survey_id = self.string(doc, "id", (), pattern=spec.SLUG_PATTERN,
-                                hint="use lower-case letters, digits and hyphens")
+        survey_id = self.string(
+            doc, "id", (), pattern=spec.SLUG_PATTERN, hint="use lower-case letters, digits and hyphens"
+        )
         version = self.string(doc, "version", ())
         title = self.text(doc, "title", (), required=True)
         description = self.text(doc, "description", ())
@@ -167,16 +179,23 @@ class _Parser:
         if self.problems or survey_id is None or version is None:
             return None
         return Survey(
-            id=survey_id, version=version, title=title, default_language=self.default_language,
-            languages=self.languages, description=description, privacy_notice=privacy,
-            purpose=purpose, sections=tuple(sections),
+            id=survey_id,
+            version=version,
+            title=title,
+            default_language=self.default_language,
+            languages=self.languages,
+            description=description,
+            privacy_notice=privacy,
+            purpose=purpose,
+            sections=tuple(sections),
         )
 
     def read_languages(self, doc: dict[str, Any]) -> None:
         default = doc.get("default_language", "en")
         if not isinstance(default, str) or not re.fullmatch(spec.LANGUAGE_PATTERN, default):
-            self.problem(("default_language",), f"default_language {default!r} is not a "
-                         "language code such as en, fr or es")
+            self.problem(
+                ("default_language",), f"default_language {default!r} is not a language code such as en, fr or es"
+            )
             default = "en"
         languages = doc.get("languages", [default])
         if not isinstance(languages, list) or not languages:
@@ -191,8 +210,7 @@ class _Parser:
             else:
                 clean.append(lang)
         if default not in clean:
-            self.problem(("languages",), f'"languages" must include the default language '
-                                         f'"{default}"')
+            self.problem(("languages",), f'"languages" must include the default language "{default}"')
             clean.insert(0, default)
         self.default_language = default
         self.languages = tuple(clean)
@@ -211,8 +229,7 @@ class _Parser:
             if sec is None:
                 continue
             self.check_keys(sec, spec.SECTION_KEYS, where, "a section")
-            sid = self.string(sec, "id", where, pattern=spec.ID_PATTERN,
-                              hint="start with a letter; use a-z, 0-9 and _")
+            sid = self.string(sec, "id", where, pattern=spec.ID_PATTERN, hint="start with a letter; use a-z, 0-9 and _")
             if sid is not None:
                 if sid in seen:
                     self.problem((*where, "id"), f'duplicate section id "{sid}"')
@@ -223,8 +240,9 @@ class _Parser:
             questions = self.questions(sec.get("questions"), (*where, "questions"))
             if "questions" not in sec:
                 self.problem(where, 'missing required key "questions"')
-            out.append(Section(id=sid or f"section_{i}", title=title, intro=intro,
-                               show_if=show_if, questions=tuple(questions)))
+            out.append(
+                Section(id=sid or f"section_{i}", title=title, intro=intro, show_if=show_if, questions=tuple(questions))
+            )
         return out
 
     def condition(self, raw: dict[str, Any], path: Path, key: str = "show_if") -> Condition | None:
@@ -254,26 +272,28 @@ class _Parser:
             if "type" not in q:
                 self.problem(path, 'missing required key "type"')
             else:
-                self.problem((*path, "type"), f'unknown question type {qtype!r}'
-                             f"{did_you_mean(str(qtype), QUESTION_TYPES)}; one of "
-                             f"{', '.join(QUESTION_TYPES)}")
+                self.problem(
+                    (*path, "type"),
+                    f"unknown question type {qtype!r}"
+                    f"{did_you_mean(str(qtype), QUESTION_TYPES)}; one of "
+                    f"{', '.join(QUESTION_TYPES)}",
+                )
             return None
         self.check_keys(q, spec.question_keys(qtype), path, f"a {qtype} question")
-        qid = self.string(q, "id", path, pattern=spec.ID_PATTERN,
-                          hint="start with a letter; use a-z, 0-9 and _")
+        qid = self.string(q, "id", path, pattern=spec.ID_PATTERN, hint="start with a letter; use a-z, 0-9 and _")
         label = self.text(q, "label", path, required=True)
         fields: dict[str, Any] = {
             "help": self.text(q, "help", path),
             "required": self.boolean(q, "required", path) if qtype != "info" else False,
             "required_message": self.text(q, "required_message", path),
             "show_if": self.condition(q, path),
-            "publish": self.choice(q, "publish", path, spec.PUBLISH_POLICIES,
-                                   "staff" if qtype in FREE_TEXT_TYPES else "compare"),
+            "publish": self.choice(
+                q, "publish", path, spec.PUBLISH_POLICIES, "staff" if qtype in FREE_TEXT_TYPES else "compare"
+            ),
             "constraints": self.constraints(q.get("constraints"), (*path, "constraints")),
         }
         if qtype in FREE_TEXT_TYPES and fields["publish"] == "compare":
-            self.problem((*path, "publish"), "free-text answers are always staff only; "
-                                             'remove "publish: compare"')
+            self.problem((*path, "publish"), 'free-text answers are always staff only; remove "publish: compare"')
         if "chart" in q:
             fields["chart"] = self.choice(q, "chart", path, spec.CHART_HINTS, "bar")
         fields.update(self.type_fields(qtype, q, path))
@@ -302,8 +322,16 @@ class _Parser:
                 out.append(Constraint(rule=rule, message=message))
         return tuple(out)
 
-    def options(self, raw: object, path: Path, *, what: str, minimum: int,
-                allow_exclusive: bool = False, reserved: tuple[str, ...] = ()) -> tuple[Option, ...]:
+    def options(
+        self,
+        raw: object,
+        path: Path,
+        *,
+        what: str,
+        minimum: int,
+        allow_exclusive: bool = False,
+        reserved: tuple[str, ...] = (),
+    ) -> tuple[Option, ...]:
         if raw is None:
             self.problem(path[:-1], f'missing required key "{path[-1]}"')
             return ()
@@ -319,20 +347,22 @@ class _Parser:
             o = self.mapping(item, where, f"one of the {what}")
             if o is None:
                 continue
-            self.check_keys(o, spec.OPTION_KEYS if allow_exclusive else spec.OPTION_KEYS[:2],
-                            where, f"one of the {what}")
-            code = self.string(o, "code", where, pattern=spec.CODE_PATTERN,
-                               hint="use letters, digits, _ . and -")
+            self.check_keys(
+                o, spec.OPTION_KEYS if allow_exclusive else spec.OPTION_KEYS[:2], where, f"one of the {what}"
+            )
+            code = self.string(o, "code", where, pattern=spec.CODE_PATTERN, hint="use letters, digits, _ . and -")
             label = self.text(o, "label", where, required=True)
             exclusive = self.boolean(o, "exclusive", where) if allow_exclusive else False
             if code is None:
                 continue
             if code in codes:
-                self.problem((*where, "code"), f'option code "{code}" is used twice '
-                             f"(also by item {codes[code] + 1})")
+                self.problem((*where, "code"), f'option code "{code}" is used twice (also by item {codes[code] + 1})')
             elif code in reserved:
-                self.problem((*where, "code"), f'option code "{code}" collides with the code '
-                             "the format adds itself for this question's extra option")
+                self.problem(
+                    (*where, "code"),
+                    f'option code "{code}" collides with the code '
+                    "the format adds itself for this question's extra option",
+                )
             codes[code] = i
             out.append(Option(code=code, label=label, exclusive=exclusive))
         return tuple(out)
@@ -347,29 +377,40 @@ class _Parser:
             f["other"] = self.boolean(q, "other", path)
             f["other_label"] = self.text(q, "other_label", path)
         reserved = tuple(
-            code for code, on in ((OTHER_CODE, f.get("other")), (DONT_KNOW_CODE, f.get("dont_know")),
-                                  (NOT_APPLICABLE_CODE, f.get("not_applicable"))) if on
+            code
+            for code, on in (
+                (OTHER_CODE, f.get("other")),
+                (DONT_KNOW_CODE, f.get("dont_know")),
+                (NOT_APPLICABLE_CODE, f.get("not_applicable")),
+            )
+            if on
         )
         if qtype in {"single_choice", "multiple_choice"}:
-            f["options"] = self.options(q.get("options"), (*path, "options"), what="options",
-                                        minimum=2, reserved=reserved,
-                                        allow_exclusive=qtype == "multiple_choice")
+            f["options"] = self.options(
+                q.get("options"),
+                (*path, "options"),
+                what="options",
+                minimum=2,
+                reserved=reserved,
+                allow_exclusive=qtype == "multiple_choice",
+            )
         if qtype == "single_choice":
             f["widget"] = self.choice(q, "widget", path, spec.WIDGETS, "radios")
         if qtype == "scale":
-            f["options"] = self.options(q.get("options"), (*path, "options"),
-                                        what="scale points", minimum=2, reserved=reserved)
+            f["options"] = self.options(
+                q.get("options"), (*path, "options"), what="scale points", minimum=2, reserved=reserved
+            )
         if qtype == "matrix":
             f["rows"] = self.options(q.get("rows"), (*path, "rows"), what="rows", minimum=1)
-            f["options"] = self.options(q.get("options"), (*path, "options"),
-                                        what="scale points", minimum=2, reserved=reserved)
+            f["options"] = self.options(
+                q.get("options"), (*path, "options"), what="scale points", minimum=2, reserved=reserved
+            )
         if qtype in {"allocation", "ranking"}:
             f["items"] = self.options(q.get("items"), (*path, "items"), what="items", minimum=2)
         if qtype == "ranking":
             f["top"] = self.positive_int(q, "top", path)
             if f["top"] is not None and f["items"] and f["top"] > len(f["items"]):
-                self.problem((*path, "top"), f"top {f['top']} is larger than the "
-                                             f"{len(f['items'])} items to rank")
+                self.problem((*path, "top"), f"top {f['top']} is larger than the {len(f['items'])} items to rank")
         if qtype == "number":
             f["integer"] = self.boolean(q, "integer", path)
             f["unit"] = self.text(q, "unit", path)
@@ -377,13 +418,11 @@ class _Parser:
             f["max"] = self.number(q, "max", path)
             for key in ("min", "max"):
                 if f["integer"] and f[key] is not None and f[key] != int(f[key]):
-                    self.problem((*path, key), f'"{key}" must be a whole number for an integer '
-                                               "question")
+                    self.problem((*path, key), f'"{key}" must be a whole number for an integer question')
         if qtype == "date":
             f["min"] = self.date(q, "min", path)
             f["max"] = self.date(q, "max", path)
-        if qtype in {"number", "date"} and f["min"] is not None and f["max"] is not None \
-                and f["min"] > f["max"]:
+        if qtype in {"number", "date"} and f["min"] is not None and f["max"] is not None and f["min"] > f["max"]:
             self.problem((*path, "min"), f"min {f['min']} is greater than max {f['max']}")
         if qtype in FREE_TEXT_TYPES:
             f["max_length"] = self.positive_int(q, "max_length", path)
@@ -398,8 +437,7 @@ class _Parser:
         try:
             return dt.date.fromisoformat(str(value)).isoformat()
         except ValueError:
-            self.problem((*path, key), f'"{key}" must be a date written YYYY-MM-DD, '
-                                       f"not {value!r}")
+            self.problem((*path, key), f'"{key}" must be a date written YYYY-MM-DD, not {value!r}')
             return None
 
     # ---- cross-checks --------------------------------------------------------------------
@@ -418,12 +456,12 @@ class _Parser:
                 if q.show_if is not None:
                     self.check_condition(q.show_if, (*qpath, "show_if"), seen, all_ids, None)
                 for ci, c in enumerate(q.constraints):
-                    self.check_condition(c.rule, (*qpath, "constraints", ci, "rule"), seen,
-                                         all_ids, q)
+                    self.check_condition(c.rule, (*qpath, "constraints", ci, "rule"), seen, all_ids, q)
                 seen.setdefault(q.id, q)
 
-    def check_condition(self, cond: Condition, path: Path, earlier: dict[str, Question],
-                        all_ids: set[str], this: Question | None) -> None:
+    def check_condition(
+        self, cond: Condition, path: Path, earlier: dict[str, Question], all_ids: set[str], this: Question | None
+    ) -> None:
         for qid, atom in referenced_questions(cond):
             if qid == SELF or (this is not None and qid == this.id):
                 if this is None:
@@ -433,12 +471,14 @@ class _Parser:
             elif qid in earlier:
                 target = earlier[qid]
             elif qid in all_ids:
-                self.problem(path, f'condition refers to question "{qid}", which comes later; '
-                                   "a condition can only use earlier answers")
+                self.problem(
+                    path,
+                    f'condition refers to question "{qid}", which comes later; '
+                    "a condition can only use earlier answers",
+                )
                 continue
             else:
-                self.problem(path, f'condition refers to unknown question "{qid}"'
-                                   f"{did_you_mean(qid, sorted(earlier))}")
+                self.problem(path, f'condition refers to unknown question "{qid}"{did_you_mean(qid, sorted(earlier))}')
                 continue
             self.check_atom(atom, target, path)
 
@@ -448,13 +488,11 @@ class _Parser:
             return
         if isinstance(atom, CountSelected):
             if target.type != "multiple_choice":
-                self.problem(path, f'count_selected needs a multiple_choice question; '
-                                   f'"{target.id}" is {target.type}')
+                self.problem(path, f'count_selected needs a multiple_choice question; "{target.id}" is {target.type}')
             return
         assert isinstance(atom, Compare)
         if atom.op == "contains" and target.type != "multiple_choice":
-            self.problem(path, f'"contains" needs a multiple_choice question; '
-                               f'"{target.id}" is {target.type}')
+            self.problem(path, f'"contains" needs a multiple_choice question; "{target.id}" is {target.type}')
             return
         if atom.op in NUMERIC_OPS and target.type not in {"number", "scale"}:
             self.problem(path, f'"{atom.op}" compares numbers; "{target.id}" is {target.type}')
@@ -464,8 +502,11 @@ class _Parser:
             values = atom.value if isinstance(atom.value, tuple) else (atom.value,)
             for v in values:
                 if str(v) not in codes:
-                    self.problem(path, f'"{v}" is not an option code of "{target.id}" '
-                                       f"({', '.join(codes)}){did_you_mean(str(v), codes)}")
+                    self.problem(
+                        path,
+                        f'"{v}" is not an option code of "{target.id}" '
+                        f"({', '.join(codes)}){did_you_mean(str(v), codes)}",
+                    )
 
     def check_translations(self) -> None:
         for path, text in self.texts:
@@ -478,8 +519,11 @@ class _Parser:
 
 def answer_codes(q: Question) -> list[str] | None:
     """The codes an answer to `q` may take, or None when answers are not codes."""
-    extra = [c for c, on in ((OTHER_CODE, q.other), (DONT_KNOW_CODE, q.dont_know),
-                             (NOT_APPLICABLE_CODE, q.not_applicable)) if on]
+    extra = [
+        c
+        for c, on in ((OTHER_CODE, q.other), (DONT_KNOW_CODE, q.dont_know), (NOT_APPLICABLE_CODE, q.not_applicable))
+        if on
+    ]
     if q.type in {"single_choice", "multiple_choice", "scale"}:
         return [o.code for o in q.options] + extra
     if q.type == "yes_no":

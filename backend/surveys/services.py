@@ -24,30 +24,35 @@ class SyncReport:
 async def store_survey(survey: Survey, source: str, source_name: str) -> tuple[int, bool]:
     """The version id for `survey`'s content, creating it when new; (id, created)."""
     digest = content_hash(survey)
-    existing = await QuestionnaireVersion.select(QuestionnaireVersion.id).where(
-        QuestionnaireVersion.content_hash == digest
-    ).first()
+    existing = (
+        await QuestionnaireVersion.select(QuestionnaireVersion.id)
+        .where(QuestionnaireVersion.content_hash == digest)
+        .first()
+    )
     if existing:
         return existing["id"], False
-    questionnaire = await Questionnaire.select(Questionnaire.id).where(
-        Questionnaire.slug == survey.id
-    ).first()
+    questionnaire = await Questionnaire.select(Questionnaire.id).where(Questionnaire.slug == survey.id).first()
     title = survey.title.get(survey.default_language, survey.id)
     if questionnaire is None:
-        rows = await Questionnaire.insert(
-            Questionnaire(slug=survey.id, title=title, purpose=survey.purpose)
-        ).returning(Questionnaire.id)
+        rows = await Questionnaire.insert(Questionnaire(slug=survey.id, title=title, purpose=survey.purpose)).returning(
+            Questionnaire.id
+        )
         questionnaire_id = rows[0]["id"]
     else:
         questionnaire_id = questionnaire["id"]
         await Questionnaire.update({Questionnaire.title: title, Questionnaire.purpose: survey.purpose}).where(
             Questionnaire.id == questionnaire_id
         )
-    rows = await QuestionnaireVersion.insert(QuestionnaireVersion(
-        questionnaire=questionnaire_id, version_label=survey.version, content_hash=digest,
-        definition=json.dumps(survey_to_data(survey), ensure_ascii=False), source_name=source_name,
-        source=source,
-    )).returning(QuestionnaireVersion.id)
+    rows = await QuestionnaireVersion.insert(
+        QuestionnaireVersion(
+            questionnaire=questionnaire_id,
+            version_label=survey.version,
+            content_hash=digest,
+            definition=json.dumps(survey_to_data(survey), ensure_ascii=False),
+            source_name=source_name,
+            source=source,
+        )
+    ).returning(QuestionnaireVersion.id)
     return rows[0]["id"], True
 
 
@@ -72,9 +77,11 @@ async def load_version(version_id: int) -> Survey:
     """The questionnaire of a version (versions never change, so they are cached)."""
     if version_id in _cache:
         return _cache[version_id]
-    row = await QuestionnaireVersion.select(QuestionnaireVersion.definition).where(
-        QuestionnaireVersion.id == version_id
-    ).first()
+    row = (
+        await QuestionnaireVersion.select(QuestionnaireVersion.definition)
+        .where(QuestionnaireVersion.id == version_id)
+        .first()
+    )
     if row is None:
         raise LookupError(f"no questionnaire version {version_id}")
     data = row["definition"]

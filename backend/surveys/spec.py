@@ -4,15 +4,30 @@ unknown-key check and for the JSON Schema in `surveys/schema.json`."""
 from __future__ import annotations
 
 SURVEY_KEYS = (
-    "id", "version", "title", "description", "default_language", "languages",
-    "privacy_notice", "purpose", "sections",
+    "id",
+    "version",
+    "title",
+    "description",
+    "default_language",
+    "languages",
+    "privacy_notice",
+    "purpose",
+    "sections",
 )
 SECTION_KEYS = ("id", "title", "intro", "show_if", "questions")
 OPTION_KEYS = ("code", "label", "exclusive")
 CONSTRAINT_KEYS = ("rule", "message")
 COMMON_QUESTION_KEYS = (
-    "id", "type", "label", "help", "required", "required_message", "show_if", "publish",
-    "chart", "constraints",
+    "id",
+    "type",
+    "label",
+    "help",
+    "required",
+    "required_message",
+    "show_if",
+    "publish",
+    "chart",
+    "constraints",
 )
 
 #: Keys each question type adds to the common ones.

@@ -1,0 +1,104 @@
+"""Sign-in pages: e-mail and password, one-time links, signing out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
+
+from backend.audit.services import record
+from backend.auth.services import authenticate, redeem_sign_in_link
+from backend.pages import flash, read_form, redirect, render, safe_next
+from backend.security.guards import load_viewer
+from backend.security.roles import PERSON_KEY, STAFF_ROLES, Viewer
+from backend.security.sessions import rotate_session
+
+
+def home_for(role: str) -> str:
+    return "/staff" if role in STAFF_ROLES else "/dashboard"
+
+
+def _start_session(request: Request[Any, Any, Any], person: dict[str, Any]) -> None:
+    rotate_session(request)
+    request.set_session({PERSON_KEY: person["id"]})
+
+
+def _viewer(person: dict[str, Any]) -> Viewer:
+    return Viewer(
+        person["id"],
+        person["name"],
+        person["email"],
+        person["role"],
+        person["force"],
+        person["can_respond"],
+        person["language"],
+    )
+
+
+class AuthController(Controller):
+    tags = ["pages: sign-in"]
+    include_in_schema = False
+
+    @get("/")
+    async def home(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        """Start page: signed-in people go to their home; others see how to sign in."""
+        viewer = await load_viewer(request)
+        if viewer is not None:
+            return Redirect(path=home_for(viewer.role))
+        return await render(request, "home.html")
+
+    @get("/sign-in")
+    async def sign_in_page(self, request: Request[Any, Any, Any], next: str | None = None) -> Template:
+        return await render(request, "auth/sign_in.html", next=safe_next(next, ""), email="", errors={})
+
+    @post("/sign-in")
+    async def sign_in(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        form = await read_form(request)
+        email = (form.get("email") or [""])[0].strip()
+        password = (form.get("password") or [""])[0]
+        target = (form.get("next") or [""])[0]
+        errors = {}
+        if not email:
+            errors["email"] = "Enter your e-mail address."
+        if not password:
+            errors["password"] = "Enter your password."
+        person = await authenticate(email, password) if not errors else None
+        if person is None:
+            if not errors:
+                errors["email"] = "The e-mail address or password is not right."
+            return await render(
+                request, "auth/sign_in.html", status_code=400, next=safe_next(target, ""), email=email, errors=errors
+            )
+        _start_session(request, person)
+        await record(_viewer(person), "signed_in", f"person:{person['id']}", method="password")
+        return redirect(safe_next(target, home_for(person["role"])))
+
+    @get("/sign-in/link/{token:str}")
+    async def link_page(self, request: Request[Any, Any, Any], token: str) -> Template:
+        """A one-time link shows a button: opening a link (or a mail scanner fetching it)
+        must not use it up."""
+        return await render(request, "auth/link.html", token=token)
+
+    @post("/sign-in/link/{token:str}")
+    async def link_sign_in(self, request: Request[Any, Any, Any], token: str) -> Template | Redirect:
+        person = await redeem_sign_in_link(token)
+        if person is None:
+            return await render(
+                request,
+                "error.html",
+                status_code=400,
+                title="Link not valid",
+                message="This sign-in link is not valid: it may have been used already or "
+                "expired. Ask the project team for a new one.",
+            )
+        _start_session(request, person)
+        await record(_viewer(person), "signed_in", f"person:{person['id']}", method="link")
+        if person["password_hash"] is None:
+            flash(request, "You are signed in. Set a password on your account page to sign in without a link.", "info")
+        return redirect(home_for(person["role"]))
+
+    @post("/sign-out")
+    async def sign_out(self, request: Request[Any, Any, Any]) -> Redirect:
+        request.clear_session()
+        return redirect("/")

@@ -1,0 +1,289 @@
+"""Respondent pages: the link's start page, a task list, one page per section, check your
+answers, submit. Every page works without JavaScript; with it, pages also save as you type."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from backend.audit.services import record
+from backend.i18n import LANGUAGE_NAMES, pick, t
+from backend.pages import read_form, redirect, render
+from backend.responses.respondent import LANG_KEY, Respondent, load_respondent
+from backend.responses.services import save_answers, submit
+from backend.rounds.services import InvitationRefused, open_invitation, peek_invitation
+from backend.security.roles import INVITATION_KEY
+from backend.security.sessions import rotate_session
+from backend.surveys.answers import answer_to_form, check_all, first_field, is_shown, merge, read_page
+from backend.surveys.conditions import condition_to_data, referenced_questions
+from backend.surveys.describe import describe
+from backend.surveys.display import answer_text
+from backend.surveys.normalise import survey_to_data
+
+
+def _question_views(
+    r: Respondent, section_id: str, form: dict[str, list[str]] | None, errors: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """What the section template needs for each question: values to show, its error, and
+    whether it is shown (conditions on earlier pages decide; same-page ones are described)."""
+    section = r.section(section_id)
+    assert section is not None
+    page_ids = {q.id for q in section.questions}
+    views = []
+    for q in section.questions:
+        values = form if form is not None else answer_to_form(q, r.answers)
+        depends_on_page = False
+        if q.show_if is not None:
+            depends_on_page = any(ref in page_ids for ref, _ in referenced_questions(q.show_if))
+            if not depends_on_page and not is_shown(r.survey, section, q, r.answers):
+                continue
+        views.append(
+            {
+                "q": q,
+                "values": values,
+                "error": errors.get(q.id),
+                "condition": describe(q.show_if, r.survey, r.lang) if depends_on_page and q.show_if else None,
+                "condition_json": json.dumps(condition_to_data(q.show_if)) if depends_on_page and q.show_if else None,
+                "first_field": first_field(q) if q.collects_answer else None,
+            }
+        )
+    return views
+
+
+class RespondentController(Controller):
+    tags = ["pages: respondents"]
+    include_in_schema = False
+
+    @get("/r/{token:str}")
+    async def link(self, request: Request[Any, Any, Any], token: str) -> Template:
+        """The start page of a personal link (GET does not use the link up or record anything)."""
+        try:
+            info = await peek_invitation(token)
+        except InvitationRefused as exc:
+            return await render(request, "error.html", status_code=404, title="Link not valid", message=exc.reason)
+        return await render(request, "respond/start.html", token=token, info=info)
+
+    @post("/r/{token:str}")
+    async def start(self, request: Request[Any, Any, Any], token: str) -> Template | Redirect:
+        try:
+            opened = await open_invitation(token)
+        except InvitationRefused as exc:
+            return await render(request, "error.html", status_code=404, title="Link not valid", message=exc.reason)
+        session = request.scope.get("session")
+        kept = {k: v for k, v in session.items() if k != INVITATION_KEY} if isinstance(session, dict) else {}
+        rotate_session(request)
+        request.set_session({**kept, INVITATION_KEY: opened.invitation_id})
+        return redirect("/respond")
+
+    @get("/respond")
+    async def overview(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        r = await load_respondent(request)
+        if r.response["status"] == "submitted":
+            return redirect("/respond/done")
+        return await render(
+            request, "respond/overview.html", r=r, lang=r.lang, tasks=r.task_list(), language_names=LANGUAGE_NAMES
+        )
+
+    @post("/respond/language")
+    async def language(self, request: Request[Any, Any, Any]) -> Redirect:
+        form = await read_form(request)
+        choice = (form.get("language") or [""])[0]
+        back = (form.get("back") or ["/respond"])[0]
+        session = request.scope.get("session")
+        if isinstance(session, dict):
+            request.set_session({**session, LANG_KEY: choice})
+        return redirect(back if back.startswith("/respond") else "/respond")
+
+    @get("/respond/section/{section_id:str}")
+    async def section_page(self, request: Request[Any, Any, Any], section_id: str) -> Template | Redirect:
+        r = await load_respondent(request)
+        if not r.editable:
+            return redirect("/respond/done" if r.response["status"] == "submitted" else "/respond")
+        section = r.section(section_id)
+        if section is None:
+            raise NotFoundException()
+        if section not in r.shown_sections():
+            following = r.next_section(section)
+            return redirect(f"/respond/section/{following.id}" if following else "/respond/check")
+        return await self._section(request, r, section_id, None, {}, revision=r.response["revision"])
+
+    async def _section(
+        self,
+        request: Request[Any, Any, Any],
+        r: Respondent,
+        section_id: str,
+        form: dict[str, list[str]] | None,
+        errors: dict[str, Any],
+        revision: int,
+        conflict: bool = False,
+        status_code: int = 200,
+    ) -> Template:
+        section = r.section(section_id)
+        assert section is not None
+        shown = r.shown_sections()
+        position = [s.id for s in shown].index(section_id) + 1 if section in shown else 1
+        previous = r.previous_section(section)
+        return await render(
+            request,
+            "respond/section.html",
+            status_code=status_code,
+            r=r,
+            lang=r.lang,
+            section=section,
+            questions=_question_views(r, section_id, form, errors),
+            errors=list(errors.values()),
+            revision=revision,
+            conflict=conflict,
+            position=position,
+            total=len(shown),
+            previous=previous,
+            answers_json=json.dumps(r.answers),
+        )
+
+    @post("/respond/section/{section_id:str}")
+    async def save_section(
+        self, request: Request[Any, Any, Any], section_id: str
+    ) -> Template | Redirect | Response[Any]:
+        r = await load_respondent(request)
+        section = r.section(section_id)
+        if section is None:
+            raise NotFoundException()
+        form = await read_form(request)
+        wants_json = request.headers.get("x-autosave") == "1"
+        action = (form.get("action") or ["continue"])[0]
+        try:
+            revision = int((form.get("revision") or ["-1"])[0])
+        except ValueError:
+            revision = -1
+        if not r.editable:
+            if wants_json:
+                return Response({"saved": False, "reason": "closed"}, status_code=409, media_type=MediaType.JSON)
+            return redirect("/respond/done" if r.response["status"] == "submitted" else "/respond")
+        result = read_page(r.survey, section, form, r.answers, lang=r.lang, require=action == "continue")
+        errors = {e.question_id: e for e in result.errors}
+        if errors:
+            # Nothing is saved when any answer on the page is invalid; the page comes back
+            # with everything as typed, so nothing is lost.
+            if wants_json:
+                return Response(
+                    {
+                        "saved": False,
+                        "reason": "invalid",
+                        "revision": r.response["revision"],
+                        "errors": [{"field": e.field, "message": e.message} for e in result.errors],
+                    },
+                    status_code=422,
+                    media_type=MediaType.JSON,
+                )
+            return await self._section(request, r, section_id, form, errors, revision, status_code=400)
+        saved = await save_answers(r.response["id"], revision, result.answers, r.invitation["person"])
+        if not saved.saved:
+            if wants_json:
+                return Response(
+                    {"saved": False, "reason": saved.reason, "revision": saved.revision},
+                    status_code=409,
+                    media_type=MediaType.JSON,
+                )
+            if saved.reason == "submitted":
+                return redirect("/respond/done")
+            # Someone else saved meanwhile: show this person's input again, with the current
+            # revision, so a second click saves it deliberately.
+            r.response["answers"] = merge(r.answers, {})
+            return await self._section(request, r, section_id, form, {}, saved.revision, conflict=True, status_code=409)
+        if wants_json:
+            return Response({"saved": True, "revision": saved.revision}, media_type=MediaType.JSON)
+        if action == "draft":
+            return redirect("/respond?saved=1")
+        r.response["answers"] = merge(r.answers, result.answers)
+        following = r.next_section(section)
+        return redirect(f"/respond/section/{following.id}" if following else "/respond/check")
+
+    @get("/respond/check")
+    async def check(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        r = await load_respondent(request)
+        if r.response["status"] == "submitted":
+            return redirect("/respond/done")
+        errors = {e.question_id: e for e in check_all(r.survey, r.answers, lang=r.lang)}
+        return await render(
+            request,
+            "respond/check.html",
+            r=r,
+            lang=r.lang,
+            errors=errors,
+            sections=_check_rows(r),
+            revision=r.response["revision"],
+        )
+
+    @post("/respond/submit")
+    async def do_submit(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        r = await load_respondent(request)
+        if not r.editable:
+            return redirect("/respond/done" if r.response["status"] == "submitted" else "/respond")
+        form = await read_form(request)
+        try:
+            revision = int((form.get("revision") or ["-1"])[0])
+        except ValueError:
+            revision = -1
+        result = await submit(
+            r.response["id"], revision, r.survey, r.lang, r.invitation["person"], r.invitation["force"]
+        )
+        if result.submitted:
+            await record(
+                None,
+                "response.submitted",
+                f"round:{r.invitation['round']}",
+                force=r.invitation["force"],
+                invitation=r.invitation["id"],
+            )
+            return redirect("/respond/done")
+        if result.reason == "submitted":
+            return redirect("/respond/done")
+        errors = {e.question_id: e for e in result.errors}
+        return await render(
+            request,
+            "respond/check.html",
+            status_code=409 if result.reason else 400,
+            r=r,
+            lang=r.lang,
+            errors=errors,
+            sections=_check_rows(r),
+            revision=r.response["revision"],
+            conflict=result.reason == "conflict",
+        )
+
+    @get("/respond/done")
+    async def done(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        r = await load_respondent(request)
+        if r.response["status"] != "submitted":
+            return redirect("/respond")
+        return await render(request, "respond/done.html", r=r, lang=r.lang, sections=_check_rows(r))
+
+    @get("/respond/definition.json", media_type=MediaType.JSON)
+    async def definition(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        """The questionnaire the respondent is answering (for the page script's conditions)."""
+        r = await load_respondent(request)
+        return survey_to_data(r.survey)
+
+
+def _check_rows(r: Respondent) -> list[dict[str, Any]]:
+    """Sections with each shown question's answer in words, for "check your answers"."""
+    out = []
+    for section in r.shown_sections():
+        rows = []
+        for q in section.questions:
+            if not q.collects_answer or not is_shown(r.survey, section, q, r.answers):
+                continue
+            rows.append(
+                {
+                    "q": q,
+                    "label": pick(q.label, r.lang, r.survey.default_language),
+                    "answer": answer_text(q, r.answers, r.lang, r.survey.default_language) or t("not_answered", r.lang),
+                    "field": first_field(q),
+                }
+            )
+        out.append({"section": section, "rows": rows})
+    return out

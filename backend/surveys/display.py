@@ -1,0 +1,44 @@
+"""Answers in words (for "check your answers", staff views and exports)."""
+
+from __future__ import annotations
+
+from backend.i18n import pick
+from backend.surveys.answers import Answers, answer_codes_with_labels, other_key
+from backend.surveys.definition import Question
+
+
+def _num(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def answer_text(q: Question, answers: Answers, lang: str, default_language: str) -> str:
+    """The answer to `q` as a respondent would say it; "" when unanswered."""
+    value = answers.get(q.id)
+    if value is None:
+        return ""
+    if q.type in {"single_choice", "yes_no", "scale", "multiple_choice"}:
+        labels = dict(answer_codes_with_labels(q, lang, default_language))
+        codes = value if isinstance(value, list) else [value]
+        words = [labels.get(str(c), str(c)) for c in codes]
+        other = answers.get(other_key(q.id))
+        if other:
+            words = [f"{w}: {other}" if c == "other" else w for c, w in zip(codes, words, strict=True)]
+        return "; ".join(words)
+    if q.type == "number":
+        unit = pick(q.unit, lang, default_language)
+        return f"{_num(value)} {unit}".strip()
+    if q.type == "allocation" and isinstance(value, dict):
+        return "; ".join(f"{pick(i.label, lang, default_language)}: {_num(value.get(i.code, 0))}%" for i in q.items)
+    if q.type == "ranking" and isinstance(value, list):
+        labels = {i.code: pick(i.label, lang, default_language) for i in q.items}
+        return "; ".join(f"{n}. {labels.get(c, c)}" for n, c in enumerate(value, start=1))
+    if q.type == "matrix" and isinstance(value, dict):
+        scale = dict(answer_codes_with_labels(q, lang, default_language))
+        return "; ".join(
+            f"{pick(r.label, lang, default_language)}: {scale.get(value[r.code], value[r.code])}"
+            for r in q.rows
+            if r.code in value
+        )
+    return str(value)
