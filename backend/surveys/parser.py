@@ -497,6 +497,15 @@ class _Parser:
         if atom.op in NUMERIC_OPS and target.type not in {"number", "scale"}:
             self.problem(path, f'"{atom.op}" compares numbers; "{target.id}" is {target.type}')
             return
+        if atom.op in NUMERIC_OPS and target.type == "scale":
+            wordy = [o.code for o in target.options if not _numeric_code(o.code)]
+            if wordy:
+                self.problem(
+                    path,
+                    f'"{atom.op}" compares numbers, but scale "{target.id}" has codes that are '
+                    f"not numbers ({', '.join(wordy)}); use in / not_in, or number the scale points",
+                )
+                return
         codes = answer_codes(target)
         if codes is not None and atom.op in {"equals", "not_equals", "in", "not_in", "contains"}:
             values = atom.value if isinstance(atom.value, tuple) else (atom.value,)
@@ -515,6 +524,14 @@ class _Parser:
             for lang in self.languages:
                 if lang != self.default_language and lang not in text:
                     self.problem(path, f'missing "{lang}" translation')
+
+
+def _numeric_code(code: str) -> bool:
+    try:
+        float(code)
+    except ValueError:
+        return False
+    return True
 
 
 def answer_codes(q: Question) -> list[str] | None:

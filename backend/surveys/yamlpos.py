@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -40,6 +41,35 @@ class YamlSyntaxError(Exception):
         self.column = column
 
 
+class CoreSchemaLoader(yaml.SafeLoader):
+    """YAML 1.2 core-schema scalars instead of YAML 1.1's surprises: only true/false are
+    booleans (so `yes`, `no`, `on` stay text: they are common option codes) and numbers
+    have no underscores or base-60 forms (so `1000_4999` stays the code it looks like)."""
+
+
+CoreSchemaLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+CoreSchemaLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+CoreSchemaLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
+)
+CoreSchemaLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -47,7 +77,7 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 def load_located(text: str) -> Located:
     """Parse one YAML document; raise YamlSyntaxError with a position on bad syntax."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=CoreSchemaLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -61,7 +91,7 @@ def load_located(text: str) -> Located:
     if node is None:
         located.positions[()] = (1, 1)
         return located
-    constructor = yaml.SafeLoader("")
+    constructor = CoreSchemaLoader("")
     located.data = _convert(node, (), located, constructor)
     return located
 

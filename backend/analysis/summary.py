@@ -1,0 +1,76 @@
+"""Staff's per-question summary of a round: raw figures (staff see everything), in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from backend.analysis.aggregates import RawRound
+from backend.i18n import pick
+from backend.partners.peer_groups import ALL
+from backend.surveys.answers import answer_codes_with_labels
+from backend.surveys.definition import FREE_TEXT_TYPES, Survey
+
+
+@dataclass
+class QuestionSummary:
+    question_id: str
+    label: str
+    type: str
+    published: bool
+    n: int
+    #: (label, figure, share %) rows
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+
+def _pct(count: float, n: int) -> str:
+    return f"{100 * count / n:.0f}%" if n else "–"
+
+
+def summarise(survey: Survey, raw: RawRound, texts: dict[str, list[str]], lang: str = "en") -> list[QuestionSummary]:
+    out = []
+    d = survey.default_language
+    for q in survey.questions():
+        if not q.collects_answer:
+            continue
+        rq = raw.questions.get(q.id)
+        n = rq.n.get(ALL, 0) if rq else len(texts.get(q.id, []))
+        s = QuestionSummary(q.id, pick(q.label, lang, d), q.type, q.published, n)
+        data = rq.data.get(ALL, {}) if rq else {}
+        if q.type in FREE_TEXT_TYPES:
+            s.texts = texts.get(q.id, [])
+            s.n = len(s.texts)
+        elif q.type == "date":
+            s.rows = []
+        elif rq and rq.kind in {"categorical", "multi"}:
+            counts = data.get("counts", {})
+            for code, label in answer_codes_with_labels(q, lang, d):
+                c = counts.get(code, 0)
+                s.rows.append((label, str(c), _pct(c, n)))
+        elif rq and rq.kind == "numeric" and data:
+            s.rows = [
+                ("25th percentile", f"{data['p25']:g}", ""),
+                ("Median", f"{data['median']:g}", ""),
+                ("75th percentile", f"{data['p75']:g}", ""),
+                ("Mean", f"{data['mean']:.1f}", ""),
+            ]
+        elif rq and rq.kind == "allocation":
+            sums = data.get("sums", {})
+            s.rows = [
+                (pick(i.label, lang, d), f"{sums.get(i.code, 0) / n:.1f}% average" if n else "–", "") for i in q.items
+            ]
+        elif rq and rq.kind == "ranking":
+            counts = data.get("counts", {})
+            for i in q.items:
+                positions = counts.get(i.code, {})
+                first = positions.get("1", 0)
+                total = sum(positions.values())
+                s.rows.append((pick(i.label, lang, d), f"ranked 1st by {first}", f"ranked by {total}"))
+        elif rq and rq.kind == "matrix":
+            counts = data.get("counts", {})
+            scale = answer_codes_with_labels(q, lang, d)
+            for r in q.rows:
+                cells = counts.get(r.code, {})
+                s.rows.append((pick(r.label, lang, d), ", ".join(f"{lbl}: {cells.get(c, 0)}" for c, lbl in scale), ""))
+        out.append(s)
+    return out
