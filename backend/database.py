@@ -9,17 +9,11 @@ import logging
 import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import asyncpg
 from piccolo.querystring import QueryString
 
 from backend.piccolo_conf import DB
-
-if TYPE_CHECKING:
-    from litestar import Litestar
-
-    from backend.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -127,10 +121,9 @@ async def database_ok(timeout: float = 3.0) -> bool:
 
 
 @contextlib.asynccontextmanager
-async def pool_lifespan(app: Litestar) -> AsyncIterator[None]:
+async def pool_lifespan(max_size: int) -> AsyncIterator[None]:
     """Open the connection pool for the app's lifetime (Piccolo uses it for every query)."""
-    settings: Settings = app.state.settings
-    await DB.start_connection_pool(min_size=1, max_size=settings.db_pool_size)
+    await DB.start_connection_pool(min_size=1, max_size=max_size)
     try:
         yield
     finally:

@@ -13,6 +13,9 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
 )
 
+#: The interactive API docs (Swagger UI, served from our origin) start with an inline script.
+SCHEMA_CSP = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+
 HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-content-type-options": "nosniff",
@@ -35,6 +38,8 @@ def security_headers_middleware(app: ASGIApp) -> ASGIApp:
                 for name, value in HEADERS.items():
                     if name not in headers:
                         headers[name] = value
+                if scope["path"].startswith("/schema"):
+                    headers["content-security-policy"] = SCHEMA_CSP
                 if scope["path"].startswith(("/respond", "/r/", "/staff", "/dashboard", "/sign-in")):
                     # Personal pages must not be kept by shared office PCs' browsers or proxies.
                     headers["cache-control"] = "no-store"

@@ -42,3 +42,11 @@ def answer_text(q: Question, answers: Answers, lang: str, default_language: str)
             if r.code in value
         )
     return str(value)
+
+
+def choice_options(q: Question, lang: str, default_language: str) -> list[tuple[str, str, bool]]:
+    """(code, label, exclusive) of each option a choice, yes/no, scale or matrix question shows."""
+    exclusive = {o.code for o in q.options if o.exclusive}
+    if q.type == "multiple_choice" and q.dont_know:
+        exclusive.add("dont_know")
+    return [(code, label, code in exclusive) for code, label in answer_codes_with_labels(q, lang, default_language)]

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from backend.surveys.definition import Survey
 from backend.surveys.files import LocatedProblem, definition_files, load_file
 from backend.surveys.normalise import content_hash, survey_to_data
@@ -34,25 +36,32 @@ async def store_survey(survey: Survey, source: str, source_name: str) -> tuple[i
     questionnaire = await Questionnaire.select(Questionnaire.id).where(Questionnaire.slug == survey.id).first()
     title = survey.title.get(survey.default_language, survey.id)
     if questionnaire is None:
-        rows = await Questionnaire.insert(Questionnaire(slug=survey.id, title=title, purpose=survey.purpose)).returning(
-            Questionnaire.id
-        )
+        try:
+            rows = await Questionnaire.insert(
+                Questionnaire(slug=survey.id, title=title, purpose=survey.purpose)
+            ).returning(Questionnaire.id)
+        except asyncpg.UniqueViolationError:
+            return await store_survey(survey, source, source_name)
         questionnaire_id = rows[0]["id"]
     else:
         questionnaire_id = questionnaire["id"]
         await Questionnaire.update({Questionnaire.title: title, Questionnaire.purpose: survey.purpose}).where(
             Questionnaire.id == questionnaire_id
         )
-    rows = await QuestionnaireVersion.insert(
-        QuestionnaireVersion(
-            questionnaire=questionnaire_id,
-            version_label=survey.version,
-            content_hash=digest,
-            definition=json.dumps(survey_to_data(survey), ensure_ascii=False),
-            source_name=source_name,
-            source=source,
-        )
-    ).returning(QuestionnaireVersion.id)
+    try:
+        rows = await QuestionnaireVersion.insert(
+            QuestionnaireVersion(
+                questionnaire=questionnaire_id,
+                version_label=survey.version,
+                content_hash=digest,
+                definition=json.dumps(survey_to_data(survey), ensure_ascii=False),
+                source_name=source_name,
+                source=source,
+            )
+        ).returning(QuestionnaireVersion.id)
+    except asyncpg.UniqueViolationError:
+        # Another process (a second worker or container starting) stored it first.
+        return await store_survey(survey, source, source_name)
     return rows[0]["id"], True
 
 

@@ -1,0 +1,151 @@
+"""create_app(): assembles Litestar from the feature packages, and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import plotly
+import swagger_ui_bundle
+from litestar import Litestar, get
+from litestar.config.compression import CompressionConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.di import Provide
+from litestar.logging import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.response import File
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from backend import __version__
+from backend.audit.controllers import AuditController
+from backend.auth.controllers import AuthController
+from backend.database import pool_lifespan
+from backend.errors import EXCEPTION_HANDLERS
+from backend.i18n import pick, t
+from backend.ops.controllers import HealthController
+from backend.partners.controllers import AccountController, PartnersController
+from backend.partners.peer_groups import dimension_label, label
+from backend.publication.controllers import DashboardController, PublicationApiController
+from backend.responses.controllers import RespondentController
+from backend.rounds.api import RoundApiController
+from backend.rounds.controllers import StaffRoundController
+from backend.security.headers import security_headers_middleware
+from backend.security.rate_limits import rate_limit_config
+from backend.security.sessions import session_config
+from backend.security.store import PostgresStore
+from backend.settings import REPO_ROOT, Settings, get_settings
+from backend.surveys.controllers import QuestionnaireController
+from backend.surveys.display import choice_options
+
+FRONTEND = REPO_ROOT / "frontend"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+PLOTLY_URL = f"/vendor/plotly-{plotly.__version__}.min.js"
+SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
+SWAGGER_URL = "/vendor/swagger-ui"
+ONE_YEAR = 365 * 24 * 3600
+
+
+@get(PLOTLY_URL, include_in_schema=False, cache=False)
+async def plotly_js() -> File:
+    """plotly.js from the plotly wheel, served from our origin; the version is in the URL, so
+    browsers may keep it for a year."""
+    return File(
+        path=PLOTLY_JS,
+        content_disposition_type="inline",
+        media_type="text/javascript",
+        headers={"cache-control": f"public, max-age={ONE_YEAR}, immutable"},
+    )
+
+
+def _template_globals(engine: JinjaTemplateEngine) -> None:
+    engine.engine.globals.update(
+        pick=pick,
+        choice_options=choice_options,
+        t=t,
+        group_label=label,
+        dimension_label=dimension_label,
+        plotly_url=PLOTLY_URL,
+        app_version=__version__,
+    )
+    engine.engine.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+
+    def provide_settings() -> Settings:
+        return settings
+
+    def on_startup(app: Litestar) -> None:
+        app.state.settings = settings
+
+    @asynccontextmanager
+    async def database_pool(_: Litestar) -> AsyncIterator[None]:
+        async with pool_lifespan(settings.db_pool_size):
+            yield
+
+    return Litestar(
+        route_handlers=[
+            AuthController,
+            AccountController,
+            HealthController,
+            RespondentController,
+            StaffRoundController,
+            PartnersController,
+            QuestionnaireController,
+            AuditController,
+            DashboardController,
+            PublicationApiController,
+            RoundApiController,
+            plotly_js,
+            create_static_files_router(
+                path="/static",
+                directories=[FRONTEND / "static"],
+                include_in_schema=False,
+                cache_control=None,
+            ),
+            create_static_files_router(path=SWAGGER_URL, directories=[SWAGGER_DIR], include_in_schema=False),
+        ],
+        dependencies={"settings": Provide(provide_settings, sync_to_thread=False)},
+        on_startup=[on_startup],
+        lifespan=[database_pool],
+        stores={"sessions": PostgresStore("sessions"), "rate_limit": PostgresStore("rate_limit")},
+        middleware=[
+            security_headers_middleware,
+            session_config(settings).middleware,
+            rate_limit_config(settings).middleware,
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+            exclude=["/healthz"],
+        ),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6),
+        template_config=TemplateConfig(
+            directory=FRONTEND / "templates", engine=JinjaTemplateEngine, engine_callback=_template_globals
+        ),
+        openapi_config=OpenAPIConfig(
+            title="Practice Exchange API",
+            version=__version__,
+            description="Staff and partner JSON API. Partner endpoints return only disclosure-controlled results.",
+            path="/schema",
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    js_url=f"{SWAGGER_URL}/swagger-ui-bundle.js",
+                    css_url=f"{SWAGGER_URL}/swagger-ui.css",
+                    standalone_preset_js_url=f"{SWAGGER_URL}/swagger-ui-standalone-preset.js",
+                    path="/",
+                )
+            ],
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        logging_config=LoggingConfig(
+            root={"level": settings.log_level, "handlers": ["queue_listener"]}, log_exceptions="always"
+        ),
+        debug=settings.debug,
+    )

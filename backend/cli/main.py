@@ -1,0 +1,102 @@
+"""The `practice-exchange` command: argument parsing and one-line errors."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from backend.cli import server, staff, surveys
+from backend.cli.runtime import CliError, database
+from backend.database import DatabaseUnavailable, migrate
+from backend.piccolo_conf import DB
+from backend.settings import get_settings
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _migrate(_: argparse.Namespace) -> int:
+    async def run() -> list[str]:
+        await DB.start_connection_pool(min_size=1, max_size=2)
+        try:
+            return await migrate()
+        finally:
+            await DB.close_connection_pool()
+
+    with database(get_settings()):
+        applied = asyncio.run(run())
+    print(f"applied {len(applied)} migration(s)" if applied else "database is up to date")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="practice-exchange",
+        description="Practice Exchange: questionnaires and anonymised peer comparison for law-enforcement leaders.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("demo", help="run the demo on 127.0.0.1 with an embedded database and demo data")
+    p.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    p.set_defaults(func=server.demo)
+
+    p = sub.add_parser("serve", help="run the production server for DATABASE_URL")
+    p.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")  # noqa: S104
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.set_defaults(func=server.serve)
+
+    p = sub.add_parser("migrate", help="apply database migrations")
+    p.set_defaults(func=_migrate)
+
+    staff_parser = sub.add_parser("staff", help="project staff accounts")
+    staff_sub = staff_parser.add_subparsers(dest="staff_command", required=True, parser_class=_Parser)
+    p = staff_sub.add_parser("create", help="create a staff account (password prompted, or a one-time link)")
+    p.add_argument("email")
+    p.add_argument("--name", help="display name (default: the part before @)")
+    p.add_argument("--role", choices=["admin", "analyst"], default="admin")
+    p.add_argument("--link", action="store_true", help="print a one-time sign-in link instead of asking a password")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=staff.create)
+    p = staff_sub.add_parser("link", help="print a one-time sign-in link for an existing account")
+    p.add_argument("email")
+    p.set_defaults(func=staff.link)
+
+    surveys_parser = sub.add_parser("surveys", help="questionnaire definition files")
+    surveys_sub = surveys_parser.add_subparsers(dest="surveys_command", required=True, parser_class=_Parser)
+    p = surveys_sub.add_parser("validate", help="check definition files; print every problem")
+    p.add_argument("paths", nargs="*", help="files or folders (default: the surveys folder)")
+    p.set_defaults(func=surveys.validate)
+    p = surveys_sub.add_parser("show", help="print the normalised definition")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="stable JSON instead of YAML")
+    p.set_defaults(func=surveys.show)
+    p = surveys_sub.add_parser("load", help="store changed definitions as new versions")
+    p.add_argument("folder", nargs="?", help="folder of definitions (default: the surveys folder)")
+    p.set_defaults(func=surveys.load)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CliError as exc:
+        print(f"practice-exchange: error: {exc.message}", file=sys.stderr)
+        return exc.status
+    except DatabaseUnavailable as exc:
+        print(f"practice-exchange: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except ValueError as exc:  # bad settings, e.g. SESSION_MAX_AGE=abc
+        print(f"practice-exchange: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,120 @@
+"""`demo` and `serve`: run the web application."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+
+import uvicorn
+
+from backend.cli.runtime import CliError, database, ensure_port_free
+from backend.database import migrate
+from backend.settings import Settings, get_settings
+from backend.surveys.services import sync_folder
+
+
+async def _prepare(settings: Settings, *, demo: bool) -> list[str]:
+    """Migrations, questionnaires from surveys/, and (demo) the demo data; returns lines to print."""
+    from backend.piccolo_conf import DB
+
+    await DB.start_connection_pool(min_size=1, max_size=2)
+    try:
+        lines = []
+        applied = await migrate()
+        if applied:
+            lines.append(f"applied {len(applied)} migration(s)")
+        report = await sync_folder(settings.surveys_dir)
+        for problem in report.problems:
+            lines.append(f"skipped invalid questionnaire: {problem}")
+        if report.created:
+            lines.append("loaded questionnaire version(s): " + ", ".join(report.created))
+        if demo:
+            from backend.demo.seed import seed_demo
+
+            accounts = await seed_demo(settings.base_url, settings.secret_key)
+            lines.append("demo data created" if accounts.created else "demo data already present (kept)")
+            lines += [
+                "",
+                "Sign in at " + settings.base_url + "/sign-in",
+                f"  project staff (admin): {accounts.admin_email} / {accounts.admin_password}",
+                f"  partner (Metropolitan Police Service): {accounts.partner_email} / {accounts.partner_password}",
+                "  respondents need no account: they open their personal link, for example",
+                f"    {accounts.respondent_link or '(see the invitations on a round page)'}",
+                "  staff see every invitation link on a round's page.",
+            ]
+        return lines
+    finally:
+        await DB.close_connection_pool()
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    # An import string and a factory: with several workers, each process builds its own app
+    # (and its own connection pool) from the environment.
+    uvicorn.run(
+        "backend.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+        proxy_headers=True,
+    )
+
+
+def demo(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    host = "127.0.0.1"
+    ensure_port_free(host, args.port)
+    settings.base_url = f"http://{host}:{args.port}"
+    with database(settings) as dsn:
+        # The app (built by uvicorn from the factory) reads the DSN from the environment.
+        os.environ["DATABASE_URL"] = dsn
+        os.environ["BASE_URL"] = settings.base_url
+        for line in asyncio.run(_prepare(settings, demo=True)):
+            print(line, flush=True)
+        print(f"\nServing on {settings.base_url}  (Ctrl-C stops the server and the database)", flush=True)
+        logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
+        _serve(settings, host, args.port, 1)
+    print("stopped", flush=True)
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    if not settings.database_url:
+        raise CliError("DATABASE_URL is not set: `serve` needs the production database (use `demo` to try it out)")
+    if settings.uses_default_secret:
+        raise CliError(
+            "SECRET_KEY is missing or the development default: set a long random SECRET_KEY "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    if args.workers < 1:
+        raise CliError("--workers must be 1 or more", status=2)
+    ensure_port_free(args.host, args.port)
+    with database(settings, embedded_ok=False):
+        for line in asyncio.run(_prepare_serve(settings)):
+            print(line, flush=True)
+        print(f"Serving on http://{args.host}:{args.port} with {args.workers} worker(s)", flush=True)
+        _serve(settings, args.host, args.port, args.workers)
+    return 0
+
+
+async def _prepare_serve(settings: Settings) -> list[str]:
+    """Refuse to serve an unmigrated database; load questionnaire files as versions."""
+    from backend.database import fetch
+    from backend.piccolo_conf import DB
+
+    rows = await fetch("SELECT to_regclass('migration') IS NOT NULL AS ok")
+    if not rows[0]["ok"]:
+        raise CliError("the database has no tables yet: run `practice-exchange migrate` first")
+    await DB.start_connection_pool(min_size=1, max_size=2)
+    try:
+        report = await sync_folder(settings.surveys_dir)
+    finally:
+        await DB.close_connection_pool()
+    lines = [f"skipped invalid questionnaire: {p}" for p in report.problems]
+    if report.created:
+        lines.append("loaded questionnaire version(s): " + ", ".join(report.created))
+    return lines

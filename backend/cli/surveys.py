@@ -1,0 +1,71 @@
+"""`surveys validate | show | load`: questionnaire files from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+from backend.cli.runtime import CliError, database
+from backend.database import migrate
+from backend.piccolo_conf import DB
+from backend.settings import get_settings
+from backend.surveys.files import definition_files, load_file
+from backend.surveys.normalise import to_json, to_yaml
+from backend.surveys.services import sync_folder
+
+
+def validate(args: argparse.Namespace) -> int:
+    """Exit 0 when every file is valid; else print every problem as file:line:column: message."""
+    paths = [Path(p) for p in (args.paths or [str(get_settings().surveys_dir)])]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise CliError(f"no such file or folder: {missing[0]}", status=2)
+    files = definition_files(paths)
+    if not files:
+        raise CliError("no questionnaire files (*.yaml, *.yml) found", status=2)
+    problems = 0
+    for path in files:
+        loaded = load_file(path)
+        for problem in loaded.problems:
+            print(problem)
+        problems += len(loaded.problems)
+    if problems:
+        print(f"{problems} problem(s) in {len(files)} file(s)")
+        return 1
+    print(f"{len(files)} questionnaire file(s) valid")
+    return 0
+
+
+def show(args: argparse.Namespace) -> int:
+    loaded = load_file(Path(args.file))
+    if not loaded.ok or loaded.survey is None:
+        for problem in loaded.problems:
+            print(problem)
+        return 1
+    print(to_json(loaded.survey) if args.json else to_yaml(loaded.survey), end="" if not args.json else "\n")
+    return 0
+
+
+async def _load(folder: Path) -> list[str]:
+    await DB.start_connection_pool(min_size=1, max_size=2)
+    try:
+        await migrate()
+        report = await sync_folder(folder)
+    finally:
+        await DB.close_connection_pool()
+    lines = [f"invalid, not loaded: {p}" for p in report.problems]
+    lines += [f"new version: {label}" for label in report.created]
+    lines += [f"unchanged: {label}" for label in report.unchanged]
+    return lines
+
+
+def load(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    folder = Path(args.folder) if args.folder else settings.surveys_dir
+    if not folder.is_dir():
+        raise CliError(f"no such folder: {folder}", status=2)
+    with database(settings):
+        lines = asyncio.run(_load(folder))
+    print("\n".join(lines))
+    return 1 if any(line.startswith("invalid") for line in lines) else 0

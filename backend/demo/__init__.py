@@ -1,0 +1,1 @@
+"""Demo data: forces, people, a published round, an open round."""

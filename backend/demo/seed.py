@@ -1,0 +1,135 @@
+"""Demo data, created once: forces, staff and partner users, a published round with
+submitted answers, and an open round to try answering."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from backend.demo.answers import random_answers
+from backend.partners.services import create_force, create_person
+from backend.partners.tables import Force, Person
+from backend.publication.services import publish
+from backend.responses.tables import Response
+from backend.rounds.services import NewRound, invitation_url, open_round, round_invitations
+from backend.security.roles import Viewer
+from backend.surveys.services import load_version
+from backend.surveys.tables import Questionnaire, QuestionnaireVersion
+
+ADMIN_EMAIL = "admin@practice-exchange.test"
+ADMIN_PASSWORD = "demo-admin-password"
+PARTNER_PASSWORD = "demo-partner-password"
+
+FORCES = [
+    ("Metropolitan Police Service", "met", "United Kingdom", "europe", "city", "20000_plus"),
+    ("Politie Nederland", "politie-nl", "Netherlands", "europe", "national", "20000_plus"),
+    ("Policía de Investigaciones", "pdi-chile", "Chile", "latin_america", "national", "5000_19999"),
+    ("Polícia Civil do Rio de Janeiro", "pcerj", "Brazil", "latin_america", "regional", "5000_19999"),
+    ("Boston Police Department", "boston-pd", "United States", "north_america", "city", "1000_4999"),
+    ("Vancouver Police Department", "vancouver-pd", "Canada", "north_america", "city", "1000_4999"),
+    ("Kenya National Police Service", "kenya-nps", "Kenya", "africa", "national", "20000_plus"),
+    ("Ghana Narcotics Control Commission", "ghana-nacoc", "Ghana", "africa", "specialist_agency", "under_1000"),
+    ("Victoria Police", "vicpol", "Australia", "asia_pacific", "regional", "5000_19999"),
+    ("Royal Malaysia Police NCID", "pdrm-ncid", "Malaysia", "asia_pacific", "specialist_agency", "1000_4999"),
+    ("Policía Nacional de Colombia", "ponal", "Colombia", "latin_america", "national", "20000_plus"),
+    ("Police fédérale belge", "polfed-be", "Belgium", "europe", "national", "5000_19999"),
+]
+
+#: Forces that submitted answers in the published demo round (the others did not).
+SUBMITTED = 10
+
+
+@dataclass
+class DemoAccounts:
+    admin_email: str = ADMIN_EMAIL
+    admin_password: str = ADMIN_PASSWORD
+    partner_email: str = ""
+    partner_password: str = PARTNER_PASSWORD
+    respondent_link: str = ""
+    created: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+async def _version_id(slug: str) -> int:
+    row = (
+        await QuestionnaireVersion.select(QuestionnaireVersion.id)
+        .where(
+            QuestionnaireVersion.questionnaire.is_in(
+                Questionnaire.select(Questionnaire.id).where(Questionnaire.slug == slug)
+            )
+        )
+        .order_by(QuestionnaireVersion.id, ascending=False)
+        .first()
+    )
+    if row is None:
+        raise LookupError(f"questionnaire {slug!r} is not loaded (is it in surveys/?)")
+    return row["id"]
+
+
+async def seed_demo(base_url: str, secret_key: str) -> DemoAccounts:
+    """Create the demo data unless it exists; return how to sign in either way."""
+    accounts = DemoAccounts(partner_email=f"contact@{FORCES[0][1]}.practice-exchange.test")
+    if not await Force.exists().where(Force.code == FORCES[0][1]):
+        await _create(secret_key)
+        accounts.created = True
+    open_rounds = await Response.raw("SELECT r.id FROM round r WHERE r.status = 'open' ORDER BY r.id DESC LIMIT 1")
+    if open_rounds:
+        for inv in await round_invitations(open_rounds[0]["id"]):
+            if inv["email"] == accounts.partner_email:
+                accounts.respondent_link = invitation_url(base_url, secret_key, inv["nonce"])
+    return accounts
+
+
+async def _create(secret_key: str) -> None:
+    rng = random.Random(20261129)  # noqa: S311 - the same demo every time, not a secret
+    admin_id = await create_person(ADMIN_EMAIL, "Alex Admin", "admin", password=ADMIN_PASSWORD)
+    await create_person("analyst@practice-exchange.test", "Ana Analyst", "analyst", password=ADMIN_PASSWORD)
+    admin = Viewer(admin_id, "Alex Admin", ADMIN_EMAIL, "admin", None, False, "en")
+    force_ids = []
+    for name, code, country, region, force_type, size in FORCES:
+        force_id = await create_force(name, code, country, region, force_type, size)
+        force_ids.append(force_id)
+        language = "es" if country in {"Chile", "Colombia"} else ("fr" if country == "Belgium" else "en")
+        await create_person(
+            f"contact@{code}.practice-exchange.test",
+            f"Contact, {name}",
+            "partner",
+            force_id=force_id,
+            can_respond=True,
+            password=PARTNER_PASSWORD,
+            language=language,
+        )
+
+    version_id = await _version_id("drug-market-practice")
+    survey = await load_version(version_id)
+    now = datetime.now(UTC)
+    past_id, _ = await open_round(
+        NewRound("Drug market practice 2026 (London meeting)", version_id, force_ids, 5, None), secret_key, admin
+    )
+    for force_id in force_ids[:SUBMITTED]:
+        answers = random_answers(survey, rng)
+        await Response.insert(
+            Response(
+                round=past_id,
+                force=force_id,
+                status="submitted",
+                revision=1,
+                answers=json.dumps(answers),
+                language="en",
+                submitted_at=now - timedelta(days=rng.randint(20, 60)),
+            )
+        )
+    await publish(past_id, admin)
+    await open_round(
+        NewRound("Drug market practice 2027 (Vienna side event)", version_id, force_ids, 5, now + timedelta(days=60)),
+        secret_key,
+        admin,
+    )
+    # a profile round keeps peer groups current
+    profile_id = await _version_id("force-profile")
+    await open_round(
+        NewRound("Force profile 2027", profile_id, force_ids, 3, now + timedelta(days=60)), secret_key, admin
+    )
+    await Person.update({Person.language: "en"}).where(Person.email == f"contact@{FORCES[0][1]}.practice-exchange.test")

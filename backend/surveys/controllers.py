@@ -1,0 +1,34 @@
+"""Staff pages for questionnaires: the versions loaded, and a preview of each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.exceptions import NotFoundException
+from litestar.response import Template
+
+from backend.pages import render
+from backend.security.guards import requires_staff
+from backend.surveys.services import list_versions, load_version
+
+
+class QuestionnaireController(Controller):
+    path = "/staff/questionnaires"
+    guards = [requires_staff]
+    tags = ["pages: staff"]
+    include_in_schema = False
+
+    @get("/")
+    async def index(self, request: Request[Any, Any, Any]) -> Template:
+        return await render(request, "staff/questionnaires.html", versions=await list_versions())
+
+    @get("/{version_id:int}")
+    async def preview(self, request: Request[Any, Any, Any], version_id: int, lang: str | None = None) -> Template:
+        """Every question of a version as respondents see it (read-only)."""
+        try:
+            survey = await load_version(version_id)
+        except LookupError as exc:
+            raise NotFoundException() from exc
+        language = lang if lang in survey.languages else survey.default_language
+        return await render(request, "staff/questionnaire.html", survey=survey, lang=language, version_id=version_id)

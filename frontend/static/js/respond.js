@@ -1,0 +1,158 @@
+/* Respondent pages, progressive enhancement only (everything works without it):
+   - questions whose condition depends on this page appear and disappear as you answer;
+   - "none of these"-style options clear the other choices, and the other way round;
+   - allocation totals are shown as you type;
+   - answers are saved as you type (a draft save; nothing is required yet), with the
+     revision kept up to date so an old save never overwrites a newer one. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave]");
+  if (!form) { return; }
+  var answersNode = document.getElementById("answers-data");
+  var saved = answersNode ? JSON.parse(answersNode.textContent) : {};
+
+  function fieldValues() {
+    var values = {};
+    var elements = form.elements;
+    for (var i = 0; i < elements.length; i++) {
+      var el = elements[i];
+      if (!el.name || el.disabled) { continue; }
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) { continue; }
+      (values[el.name] = values[el.name] || []).push(el.value);
+    }
+    return values;
+  }
+
+  function currentAnswers() {
+    var answers = {}, k;
+    for (k in saved) { if (saved.hasOwnProperty(k)) { answers[k] = saved[k]; } }
+    var values = fieldValues();
+    var questions = form.querySelectorAll("[data-question]");
+    for (var i = 0; i < questions.length; i++) {
+      var id = questions[i].getAttribute("data-question");
+      var type = questions[i].getAttribute("data-type");
+      var v = values[id];
+      if (type === "multiple_choice") { answers[id] = v || null; }
+      else if (v && v[0] !== "") { answers[id] = v[0]; }
+      else { answers[id] = null; }
+    }
+    return answers;
+  }
+
+  function num(x) { var n = parseFloat(String(x).replace(",", ".")); return isNaN(n) ? null : n; }
+  function empty(a) { return a === null || a === undefined || a === "" || (a instanceof Array && a.length === 0); }
+  function equal(a, b) { var x = num(a), y = num(b); if (x !== null && y !== null) { return x === y; } return String(a) === String(b); }
+
+  function evaluate(cond, answers) {
+    var i;
+    if (cond.all) { for (i = 0; i < cond.all.length; i++) { if (!evaluate(cond.all[i], answers)) { return false; } } return true; }
+    if (cond.any) { for (i = 0; i < cond.any.length; i++) { if (evaluate(cond.any[i], answers)) { return true; } } return false; }
+    if (cond.not) { return !evaluate(cond.not, answers); }
+    if (cond.count_selected) {
+      var list = answers[cond.count_selected], count = list instanceof Array ? list.length : 0;
+      return compare(count, cond);
+    }
+    var a = answers[cond.question];
+    if (cond.hasOwnProperty("answered")) { return empty(a) !== cond.answered; }
+    if (empty(a)) { return false; }
+    if (cond.hasOwnProperty("contains")) { return a instanceof Array && a.some(function (x) { return equal(x, cond.contains); }); }
+    if (cond.hasOwnProperty("in")) { return !(a instanceof Array) && cond["in"].some(function (x) { return equal(a, x); }); }
+    if (cond.hasOwnProperty("not_in")) { return !(a instanceof Array) && !cond.not_in.some(function (x) { return equal(a, x); }); }
+    if (cond.hasOwnProperty("equals")) { return !(a instanceof Array) && equal(a, cond.equals); }
+    if (cond.hasOwnProperty("not_equals")) { return !(a instanceof Array) && !equal(a, cond.not_equals); }
+    var n = num(a);
+    return n !== null && compare(n, cond);
+  }
+
+  function compare(n, cond) {
+    if (cond.hasOwnProperty("gt")) { return n > cond.gt; }
+    if (cond.hasOwnProperty("gte")) { return n >= cond.gte; }
+    if (cond.hasOwnProperty("lt")) { return n < cond.lt; }
+    if (cond.hasOwnProperty("lte")) { return n <= cond.lte; }
+    if (cond.hasOwnProperty("equals")) { return n === cond.equals; }
+    if (cond.hasOwnProperty("not_equals")) { return n !== cond.not_equals; }
+    return false;
+  }
+
+  function applyConditions() {
+    var answers = currentAnswers();
+    var conditional = form.querySelectorAll("[data-show-if]");
+    for (var i = 0; i < conditional.length; i++) {
+      var node = conditional[i];
+      var shown = evaluate(JSON.parse(node.getAttribute("data-show-if")), answers);
+      node.className = node.className.replace(/ ?is-hidden/, "") + (shown ? "" : " is-hidden");
+      var note = node.querySelector(".condition");
+      if (note) { note.hidden = true; }
+      if (!shown) { answers[node.getAttribute("data-question")] = null; }
+    }
+  }
+
+  function exclusive(event) {
+    var box = event.target;
+    if (box.type !== "checkbox" || !box.checked) { return; }
+    var group = form.querySelectorAll('input[type=checkbox][name="' + box.name + '"]');
+    for (var i = 0; i < group.length; i++) {
+      var other = group[i];
+      if (other === box) { continue; }
+      if (box.hasAttribute("data-exclusive") || other.hasAttribute("data-exclusive")) { other.checked = false; }
+    }
+  }
+
+  function totals() {
+    var blocks = form.querySelectorAll("[data-allocation]");
+    for (var i = 0; i < blocks.length; i++) {
+      var inputs = blocks[i].querySelectorAll("input"), sum = 0;
+      for (var j = 0; j < inputs.length; j++) { sum += num(inputs[j].value) || 0; }
+      var out = blocks[i].querySelector(".allocation-total");
+      out.hidden = false;
+      out.querySelector("[data-total]").textContent = Math.round(sum * 100) / 100;
+      out.className = "allocation-total" + (Math.abs(sum - 100) > 0.01 ? " off" : "");
+    }
+  }
+
+  var status = form.querySelector("[data-autosave-status]");
+  var revision = form.querySelector("[data-revision]");
+  var timer = null, saving = false, pending = false;
+
+  function encode(values) {
+    var parts = [], k, i;
+    for (k in values) { if (values.hasOwnProperty(k)) { for (i = 0; i < values[k].length; i++) {
+      parts.push(encodeURIComponent(k) + "=" + encodeURIComponent(values[k][i])); } } }
+    return parts.join("&");
+  }
+
+  function autosave() {
+    if (!window.fetch) { return; }
+    if (saving) { pending = true; return; }
+    saving = true;
+    var values = fieldValues();
+    values.action = ["draft"];
+    window.fetch(form.action, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Autosave": "1", "Accept": "application/json" },
+      body: encode(values)
+    }).then(function (response) { return response.json().then(function (body) { return { status: response.status, body: body }; }); })
+      .then(function (result) {
+        var body = result.body;
+        if (body.saved) { revision.value = body.revision; status.textContent = status.getAttribute("data-saved") || "Saved"; }
+        else if (body.reason === "conflict") { status.textContent = "Not saved: someone else at your force saved this questionnaire. Press a button below to review and save."; }
+        else if (body.reason === "invalid") { status.textContent = "Not saved yet: " + body.errors[0].message; }
+        else { status.textContent = "Not saved."; }
+      })
+      .catch(function () { status.textContent = "Not saved: no connection. Your entries are still on this page."; })
+      .then(function () { saving = false; if (pending) { pending = false; autosave(); } });
+  }
+
+  function changed(event) {
+    if (event) { exclusive(event); }
+    applyConditions();
+    totals();
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(autosave, 1200);
+  }
+
+  form.addEventListener("change", changed);
+  form.addEventListener("input", function () { totals(); if (timer) { clearTimeout(timer); } timer = setTimeout(autosave, 2000); });
+  applyConditions();
+  totals();
+})();
