@@ -11,11 +11,11 @@ import swagger_ui_bundle
 from litestar import Litestar, get
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import File
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig

@@ -68,6 +68,9 @@ def _group(row: dict[str, Any]) -> GroupKey:
     return ("all", "all")
 
 
+#: GROUPING SETS cannot name output columns, so the code expressions are spelled out.
+_SCALAR = "(e.value #>> '{}')"
+_MATRIX_CELL = "(m.value #>> '{}')"
 _RANKED = "CROSS JOIN LATERAL jsonb_array_elements_text(e.value) WITH ORDINALITY x(item, position)"
 
 
@@ -111,7 +114,7 @@ async def aggregate_round(round_id: int, survey: Survey) -> RawRound:
     if ids_by_kind["categorical"]:
         for row in await _rows(
             f"SELECT e.key AS q, e.value #>> '{{}}' AS code, {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, "
-            f"count(*) AS c {_from()} GROUP BY {_sets('e.key', 'code')}",
+            f"count(*) AS c {_from()} GROUP BY {_sets('e.key', _SCALAR)}",
             round_id,
             ids_by_kind["categorical"],
         ):
@@ -169,7 +172,7 @@ async def aggregate_round(round_id: int, survey: Survey) -> RawRound:
             f"SELECT e.key AS q, m.key AS row_code, m.value #>> '{{}}' AS code, {_GROUPING_FLAGS}, "
             f"{_GROUPING_COLUMNS}, count(*) AS c "
             f"{_from('CROSS JOIN LATERAL jsonb_each(e.value) m')} "
-            f"AND jsonb_typeof(e.value) = 'object' GROUP BY {_sets('e.key', 'm.key', 'code')}",
+            f"AND jsonb_typeof(e.value) = 'object' GROUP BY {_sets('e.key', 'm.key', _MATRIX_CELL)}",
             round_id,
             ids_by_kind["matrix"],
         ):

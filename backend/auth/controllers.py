@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from backend.audit.services import record
@@ -49,7 +50,7 @@ class AuthController(Controller):
         return await render(request, "home.html")
 
     @get("/sign-in")
-    async def sign_in_page(self, request: Request[Any, Any, Any], next: str | None = None) -> Template:
+    async def sign_in_page(self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None) -> Template:
         return await render(request, "auth/sign_in.html", next=safe_next(next, ""), email="", errors={})
 
     @post("/sign-in")
@@ -75,13 +76,13 @@ class AuthController(Controller):
         return redirect(safe_next(target, home_for(person["role"])))
 
     @get("/sign-in/link/{token:str}")
-    async def link_page(self, request: Request[Any, Any, Any], token: str) -> Template:
+    async def link_page(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
         """A one-time link shows a button: opening a link (or a mail scanner fetching it)
         must not use it up."""
         return await render(request, "auth/link.html", token=token)
 
     @post("/sign-in/link/{token:str}")
-    async def link_sign_in(self, request: Request[Any, Any, Any], token: str) -> Template | Redirect:
+    async def link_sign_in(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template | Redirect:
         person = await redeem_sign_in_link(token)
         if person is None:
             return await render(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, MediaType, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 
 from backend.database import database_ok
 
@@ -23,7 +24,7 @@ class HealthController(Controller):
         media_type=MediaType.JSON,
         exclude_from_csrf=True,
         cache=False,
-        responses={503: None},
+        responses={503: ResponseSpec(data_container=Health, description="The database does not answer")},
     )  # type: ignore[dict-item]
     async def health(self) -> Response[Health]:
         if await database_ok():

@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from backend.pages import render
@@ -21,7 +22,7 @@ from backend.security.roles import Viewer
 from backend.surveys.services import load_version
 
 
-async def _own_answers(viewer: Viewer, round_id: int) -> dict[str, Any]:
+async def _own_answers(viewer: Viewer, round_id: FromPath[int]) -> dict[str, Any]:
     if viewer.force_id is None:
         return {}
     response = await get_response(round_id, viewer.force_id)
@@ -44,7 +45,9 @@ class DashboardController(Controller):
         return await render(request, "dashboard/index.html", rounds=await published_rounds(), force=force)
 
     @get("/rounds/{round_id:int}")
-    async def round_dashboard(self, request: Request[Any, Any, Any], round_id: int, group: str = "all") -> Template:
+    async def round_dashboard(
+        self, request: Request[Any, Any, Any], round_id: FromPath[int], group: FromQuery[str] = "all"
+    ) -> Template:
         viewer = await load_viewer(request)
         assert viewer is not None
         found = await get_publication(round_id)
@@ -122,7 +125,7 @@ class PublicationApiController(Controller):
         ]
 
     @get("/{round_id:int}", summary="Results of one published round")
-    async def get_results(self, request: Request[Any, Any, Any], round_id: int) -> PublicationDetail:
+    async def get_results(self, request: Request[Any, Any, Any], round_id: FromPath[int]) -> PublicationDetail:
         """The published snapshot: per question and peer group, the number of forces and the
         figures, or why a group is withheld; plus the caller's own force's answers."""
         viewer = await load_viewer(request)

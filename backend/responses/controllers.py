@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from backend.audit.services import record
@@ -59,7 +60,7 @@ class RespondentController(Controller):
     include_in_schema = False
 
     @get("/r/{token:str}")
-    async def link(self, request: Request[Any, Any, Any], token: str) -> Template:
+    async def link(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
         """The start page of a personal link (GET does not use the link up or record anything)."""
         try:
             info = await peek_invitation(token)
@@ -68,7 +69,7 @@ class RespondentController(Controller):
         return await render(request, "respond/start.html", token=token, info=info)
 
     @post("/r/{token:str}")
-    async def start(self, request: Request[Any, Any, Any], token: str) -> Template | Redirect:
+    async def start(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template | Redirect:
         try:
             opened = await open_invitation(token)
         except InvitationRefused as exc:
@@ -99,7 +100,7 @@ class RespondentController(Controller):
         return redirect(back if back.startswith("/respond") else "/respond")
 
     @get("/respond/section/{section_id:str}")
-    async def section_page(self, request: Request[Any, Any, Any], section_id: str) -> Template | Redirect:
+    async def section_page(self, request: Request[Any, Any, Any], section_id: FromPath[str]) -> Template | Redirect:
         r = await load_respondent(request)
         if not r.editable:
             return redirect("/respond/done" if r.response["status"] == "submitted" else "/respond")
@@ -146,7 +147,7 @@ class RespondentController(Controller):
 
     @post("/respond/section/{section_id:str}")
     async def save_section(
-        self, request: Request[Any, Any, Any], section_id: str
+        self, request: Request[Any, Any, Any], section_id: FromPath[str]
     ) -> Template | Redirect | Response[Any]:
         r = await load_respondent(request)
         section = r.section(section_id)

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from backend.database import fetch
 from backend.partners.services import apply_profile
 from backend.responses.tables import Response
 from backend.surveys.answers import AnswerError, Answers, check_all, visible_answers
@@ -14,9 +15,9 @@ from backend.surveys.definition import Survey
 
 
 async def get_or_create(round_id: int, force_id: int, language: str) -> dict[str, Any]:
-    await Response.raw(
+    await fetch(
         "INSERT INTO response (round, force, status, revision, answers, language, started_at, updated_at) "
-        "VALUES ({}, {}, 'draft', 0, '{{}}'::jsonb, {}, now(), now()) ON CONFLICT (round, force) DO NOTHING",
+        "VALUES ($1, $2, 'draft', 0, '{}'::jsonb, $3, now(), now()) ON CONFLICT (round, force) DO NOTHING",
         round_id,
         force_id,
         language,
@@ -122,9 +123,9 @@ async def text_answers(round_id: int, question_ids: list[str]) -> dict[str, list
     out: dict[str, list[str]] = {q: [] for q in question_ids}
     if not question_ids:
         return out
-    rows = await Response.raw(
-        "SELECT e.key AS q, e.value #>> '{{}}' AS text FROM response r, jsonb_each(r.answers) e "
-        "WHERE r.round = {} AND r.status = 'submitted' AND e.key = ANY({}) ORDER BY r.id",
+    rows = await fetch(
+        "SELECT e.key AS q, e.value #>> '{}' AS text FROM response r, jsonb_each(r.answers) e "
+        "WHERE r.round = $1 AND r.status = 'submitted' AND e.key = ANY($2::text[]) ORDER BY r.id",
         round_id,
         question_ids,
     )

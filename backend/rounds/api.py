@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 
 from backend.responses.services import response_counts
 from backend.rounds.services import get_round, list_rounds
@@ -56,7 +57,7 @@ class RoundApiController(Controller):
         ]
 
     @get("/{round_id:int}/responses", summary="Response counts of a round")
-    async def counts(self, round_id: int) -> ResponseCounts:
+    async def counts(self, round_id: FromPath[int]) -> ResponseCounts:
         """How many forces have submitted, and how many have a draft (staff only)."""
         round_row = await get_round(round_id)
         if round_row is None:

@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from backend.analysis.aggregates import aggregate_round
@@ -70,7 +72,9 @@ class StaffRoundController(Controller):
         )
 
     @post("/rounds")
-    async def create_round(self, request: Request[Any, Any, Any], settings: Settings) -> Template | Redirect:
+    async def create_round(
+        self, request: Request[Any, Any, Any], settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
         form = await read_form(request)
         values: dict[str, Any] = {
             "title": (form.get("title") or [""])[0].strip(),
@@ -122,7 +126,9 @@ class StaffRoundController(Controller):
         return redirect(f"/staff/rounds/{round_id}")
 
     @get("/rounds/{round_id:int}")
-    async def round_page(self, request: Request[Any, Any, Any], round_id: int, settings: Settings) -> Template:
+    async def round_page(
+        self, request: Request[Any, Any, Any], round_id: FromPath[int], settings: NamedDependency[Settings]
+    ) -> Template:
         """A round: who is invited (with their personal links), response counts, a summary per question."""
         round_row = await get_round(round_id)
         if round_row is None:
@@ -148,7 +154,7 @@ class StaffRoundController(Controller):
         )
 
     @post("/rounds/{round_id:int}/publish")
-    async def publish_round(self, request: Request[Any, Any, Any], round_id: int) -> Redirect:
+    async def publish_round(self, request: Request[Any, Any, Any], round_id: FromPath[int]) -> Redirect:
         viewer = await _viewer(request)
         try:
             await publish(round_id, viewer)
@@ -159,7 +165,7 @@ class StaffRoundController(Controller):
         return redirect(f"/staff/rounds/{round_id}")
 
     @post("/rounds/{round_id:int}/close")
-    async def close(self, request: Request[Any, Any, Any], round_id: int) -> Redirect:
+    async def close(self, request: Request[Any, Any, Any], round_id: FromPath[int]) -> Redirect:
         round_row = await get_round(round_id)
         if round_row is None:
             raise NotFoundException()
@@ -171,7 +177,9 @@ class StaffRoundController(Controller):
         return redirect(f"/staff/rounds/{round_id}")
 
     @post("/invitations/{invitation_id:int}/replace")
-    async def replace(self, request: Request[Any, Any, Any], invitation_id: int, settings: Settings) -> Redirect:
+    async def replace(
+        self, request: Request[Any, Any, Any], invitation_id: FromPath[int], settings: NamedDependency[Settings]
+    ) -> Redirect:
         form = await read_form(request)
         round_id = int((form.get("round") or ["0"])[0] or 0)
         await replace_invitation(invitation_id, settings.secret_key)

@@ -24,6 +24,15 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             return str(state["new_session_id"])
         return super().get_session_id(connection)
 
+    async def store_in_message(
+        self, scope_session: Any, message: Any, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> None:
+        # Without a session cookie and with nothing to keep, there is nothing to delete or
+        # write: anonymous page views then cost no database round trip.
+        if not scope_session and self.config.key not in connection.cookies and not connection.state.get(_ROTATE):
+            return
+        await super().store_in_message(scope_session, message, connection)
+
 
 def rotate_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
     connection.state[_ROTATE] = True
@@ -41,4 +50,5 @@ def session_config(settings: Settings) -> ServerSideSessionConfig:
         secure=settings.secure_cookies,
         httponly=True,
         samesite="lax",
+        exclude=["^/healthz", "^/static/", "^/vendor/", "^/schema"],
     )

@@ -34,7 +34,7 @@ class PostgresStore(NamespacedStore):
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
         data = value.encode() if isinstance(value, str) else value
         await KeyValue.raw(
-            "INSERT INTO key_value (key, value, expires_at) VALUES ({}, {}, {}) "
+            "INSERT INTO key_value (key, value, expires_at) VALUES ({}, {}, {}::timestamptz) "
             "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at",
             self._key(key),
             data,
@@ -45,7 +45,7 @@ class PostgresStore(NamespacedStore):
         if renew_for is not None:
             rows = await KeyValue.raw(
                 "UPDATE key_value SET expires_at = CASE WHEN expires_at IS NULL THEN NULL "
-                "ELSE {} END WHERE key = {} AND (expires_at IS NULL OR expires_at > now()) "
+                "ELSE {}::timestamptz END WHERE key = {} AND (expires_at IS NULL OR expires_at > now()) "
                 "RETURNING value",
                 _expiry(renew_for),
                 self._key(key),

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from backend.pages import render
@@ -24,7 +25,9 @@ class QuestionnaireController(Controller):
         return await render(request, "staff/questionnaires.html", versions=await list_versions())
 
     @get("/{version_id:int}")
-    async def preview(self, request: Request[Any, Any, Any], version_id: int, lang: str | None = None) -> Template:
+    async def preview(
+        self, request: Request[Any, Any, Any], version_id: FromPath[int], lang: FromQuery[str | None] = None
+    ) -> Template:
         """Every question of a version as respondents see it (read-only)."""
         try:
             survey = await load_version(version_id)
