@@ -140,6 +140,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     css_url=f"{SWAGGER_URL}/swagger-ui.css",
                     standalone_preset_js_url=f"{SWAGGER_URL}/swagger-ui-standalone-preset.js",
                     path="/",
+                    favicon="<link rel='icon' href='data:,'>",
                 )
             ],
         ),

@@ -17,7 +17,8 @@ log = logging.getLogger(__name__)
 def _wants_html(request: Request[Any, Any, Any]) -> bool:
     if request.url.path.startswith(("/api/", "/schema", "/healthz")):
         return False
-    return "text/html" in request.headers.get("accept", "text/html") or request.method != "GET"
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or "application/json" not in accept
 
 
 def _page(request: Request[Any, Any, Any], status: int, title: str, message: str) -> Response[Any]:

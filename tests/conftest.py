@@ -22,8 +22,17 @@ import pytest
 from backend.database import EmbeddedPostgres, configure, migrate
 
 APP_TABLES = (
-    "audit_event", "publication", "response", "invitation", "round", "questionnaire_version",
-    "questionnaire", "sign_in_link", "key_value", "person", "force",
+    "audit_event",
+    "publication",
+    "response",
+    "invitation",
+    "round",
+    "questionnaire_version",
+    "questionnaire",
+    "sign_in_link",
+    "key_value",
+    "person",
+    "force",
 )
 
 

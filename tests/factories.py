@@ -47,16 +47,22 @@ async def make_world(surveys_dir: Path, forces: int = 8, survey: str = "drug-mar
     for i in range(forces):
         force_id = await create_force(f"Force {i}", f"force-{i}", "Country", REGIONS[i % 8], TYPES[i % 8], SIZES[i % 8])
         email = f"contact{i}@force{i}.example.org"
-        await create_person(email, f"Contact {i}", "partner", force_id=force_id, can_respond=True, password=PARTNER_PASSWORD)
+        await create_person(
+            email, f"Contact {i}", "partner", force_id=force_id, can_respond=True, password=PARTNER_PASSWORD
+        )
         force_ids.append(force_id)
         emails.append(email)
     version_id = await load_survey(surveys_dir / survey)
     return World(staff, force_ids, emails, version_id)
 
 
-async def open_test_round(world: World, secret_key: str, min_group_size: int = 3, force_ids: list[int] | None = None) -> int:
+async def open_test_round(
+    world: World, secret_key: str, min_group_size: int = 3, force_ids: list[int] | None = None
+) -> int:
     round_id, _ = await open_round(
-        NewRound("Test round", world.version_id, force_ids or world.force_ids, min_group_size, None), secret_key, world.staff
+        NewRound("Test round", world.version_id, force_ids or world.force_ids, min_group_size, None),
+        secret_key,
+        world.staff,
     )
     return round_id
 

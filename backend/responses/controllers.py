@@ -196,7 +196,7 @@ class RespondentController(Controller):
             r.response["answers"] = merge(r.answers, {})
             return await self._section(request, r, section_id, form, {}, saved.revision, conflict=True, status_code=409)
         if wants_json:
-            return Response({"saved": True, "revision": saved.revision}, media_type=MediaType.JSON)
+            return Response({"saved": True, "revision": saved.revision}, status_code=200, media_type=MediaType.JSON)
         if action == "draft":
             return redirect("/respond?saved=1")
         r.response["answers"] = merge(r.answers, result.answers)

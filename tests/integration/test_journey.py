@@ -26,7 +26,9 @@ async def answer_force_profile(client: httpx.AsyncClient, link_path: str) -> Non
     assert "About your force" in overview.text
 
 
-async def test_staff_round_respond_publish_dashboard(client: httpx.AsyncClient, settings: Settings, surveys_dir: Path) -> None:
+async def test_staff_round_respond_publish_dashboard(
+    client: httpx.AsyncClient, settings: Settings, surveys_dir: Path
+) -> None:
     world = await make_world(surveys_dir, forces=8, survey="force-profile.yaml")
 
     # staff sign in and open a round for all eight forces
@@ -34,7 +36,12 @@ async def test_staff_round_respond_publish_dashboard(client: httpx.AsyncClient, 
     assert signed.status_code == 303 and signed.headers["location"] == "/staff"
     form = await client.get("/staff/rounds/new")
     assert "Force 7" in form.text
-    data = [("title", "Profile 2027"), ("version", str(world.version_id)), ("min_group_size", "3"), ("closes_on", "2099-12-31")]
+    data = [
+        ("title", "Profile 2027"),
+        ("version", str(world.version_id)),
+        ("min_group_size", "3"),
+        ("closes_on", "2099-12-31"),
+    ]
     data += [("forces", str(f)) for f in world.force_ids]
     created = await client.post("/staff/rounds", data=form_data(data, _csrf_token=csrf_token(form.text)))
     assert created.status_code == 303
@@ -49,7 +56,7 @@ async def test_staff_round_respond_publish_dashboard(client: httpx.AsyncClient, 
     # every respondent answers on the real pages (each in their own browser session)
     regions = ["europe"] * 4 + ["latin_america"] * 3 + ["africa"]
     for i, link in enumerate(links):
-        async with httpx.AsyncClient(transport=client._transport, base_url="http://test") as respondent:  # noqa: SLF001
+        async with httpx.AsyncClient(transport=client._transport, base_url="http://test") as respondent:
             path = link.removeprefix("http://test")
             await answer_force_profile(respondent, path)
             section = await respondent.get("/respond/section/profile")
@@ -73,7 +80,10 @@ async def test_staff_round_respond_publish_dashboard(client: httpx.AsyncClient, 
             assert "1250000" in check.text.replace(" ", "") or "1,250,000" in check.text
             done = await respondent.post(
                 "/respond/submit",
-                data={"revision": re.search(r'name="revision" value="(\d+)"', check.text).group(1), "_csrf_token": csrf_token(check.text)},
+                data={
+                    "revision": re.search(r'name="revision" value="(\d+)"', check.text).group(1),
+                    "_csrf_token": csrf_token(check.text),
+                },
             )
             assert done.status_code == 303 and done.headers["location"] == "/respond/done"
 
@@ -88,7 +98,7 @@ async def test_staff_round_respond_publish_dashboard(client: httpx.AsyncClient, 
     assert "published" in (await client.get(round_path)).text
 
     # a partner signs in and sees the chart with their own force marked
-    async with httpx.AsyncClient(transport=client._transport, base_url="http://test") as partner:  # noqa: SLF001
+    async with httpx.AsyncClient(transport=client._transport, base_url="http://test") as partner:
         await sign_in(partner, world.partner_emails[0], PARTNER_PASSWORD)
         index = await partner.get("/dashboard")
         assert f"/dashboard/rounds/{round_id}" in index.text
@@ -133,7 +143,9 @@ def figure_json(html: str, question_id: str) -> dict:  # type: ignore[type-arg]
     return json.loads(match.group(1))
 
 
-async def test_staff_see_invitation_links_that_work(client: httpx.AsyncClient, settings: Settings, surveys_dir: Path) -> None:
+async def test_staff_see_invitation_links_that_work(
+    client: httpx.AsyncClient, settings: Settings, surveys_dir: Path
+) -> None:
     world = await make_world(surveys_dir, forces=3)
     from tests.factories import open_test_round
 
