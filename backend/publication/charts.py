@@ -102,7 +102,7 @@ def _categorical(q: Question, group: DisclosedGroup, survey: Survey, lang: str, 
         )
     )
     _layout(fig, title, 90 + 34 * len(options), "% of forces")
-    fig.update_xaxes(range=[0, 125])
+    fig.update_xaxes(range=[0, 130], tickvals=[0, 25, 50, 75, 100])
     rows = tuple(
         (label, str(counts.get(code, 0)), f"{_pct(counts.get(code, 0), n):g}%", "✔" if code in own_codes else "")
         for code, label in options

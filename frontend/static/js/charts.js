@@ -11,7 +11,8 @@
       if (!source) { continue; }
       var figure = JSON.parse(source.textContent);
       window.Plotly.newPlot(node, figure.data, figure.layout, { displaylogo: false, responsive: true,
-        modeBarButtonsToRemove: ["select2d", "lasso2d", "zoom2d", "pan2d", "autoScale2d"] });
+        modeBarButtonsToRemove: ["select2d", "lasso2d", "zoom2d", "pan2d", "autoScale2d", "zoomIn2d", "zoomOut2d", "resetScale2d"],
+        toImageButtonOptions: { format: "png", scale: 2 } });
       node.setAttribute("data-drawn", "true");
     }
   }

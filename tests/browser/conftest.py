@@ -1,0 +1,133 @@
+"""Browser tests: the real server (`practice-exchange serve`, as deployed) in a subprocess on
+the session's test database, driven by Playwright in Debian's Chromium.
+
+They skip only when no Chromium is installed and REQUIRE_BROWSER is unset; CI sets it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import truncate_all
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "browser-test-secret-key-0123456789"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail("REQUIRE_BROWSER is set but no Chromium is installed (apt-get install chromium)")
+        pytest.skip("no Chromium installed (set REQUIRE_BROWSER=1 to make this a failure)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    def __init__(self, base_url: str, dsn: str) -> None:
+        self.base_url = base_url
+        self.dsn = dsn
+
+    def run(self, coroutine_factory: Callable[[], Any]) -> Any:
+        return run_async(coroutine_factory)
+
+
+def run_async(coroutine_factory: Callable[[], Any]) -> Any:
+    """Run database set-up code from a test. Playwright's sync API keeps an event loop in the
+    test's thread, so the coroutine runs in a thread of its own (no pool: each query opens
+    its own connection)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(coroutine_factory())).result()
+
+
+@pytest.fixture(scope="module")
+def server(database_dsn: str) -> Iterator[Server]:
+    """A fresh database for the module, then the production server on a free port."""
+    run_async(lambda: truncate_all(database_dsn))
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_dsn,
+        "SECRET_KEY": SECRET,
+        "BASE_URL": f"http://127.0.0.1:{port}",
+        "LOG_LEVEL": "WARNING",
+    }
+    log = open(ROOT / "var" / f"browser-server-{port}.log", "w") if (ROOT / "var").is_dir() else subprocess.DEVNULL  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited with {proc.returncode}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("server did not start")
+        yield Server(base, database_dsn)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    pg.js_errors = errors  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+def new_page(browser: Any) -> Any:
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
+    return context.new_page()

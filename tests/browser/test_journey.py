@@ -1,0 +1,109 @@
+"""The whole journey in a real browser: staff sign in, open a round of the shipped
+questionnaire, the respondent answers every page and submits, staff see the counts and the
+summary and publish, a partner sees the chart of the peer distribution with their force
+marked and small groups withheld."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import Server, new_page
+from tests.browser.filler import answer_visible_questions
+from tests.factories import PARTNER_PASSWORD, STAFF_EMAIL, STAFF_PASSWORD, make_world, submit_random
+
+SURVEYS = Path(__file__).resolve().parents[2] / "surveys"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def sign_in(page: Any, base: str, email: str, password: str) -> None:
+    page.goto(f"{base}/sign-in")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def assert_accessible(page: Any, what: str) -> None:
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{what}: " + "; ".join(f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in serious)
+
+
+def test_whole_journey(server: Server, browser: Any, page: Any) -> None:
+    world = server.run(lambda: make_world(SURVEYS, forces=8))
+    base = server.base_url
+
+    # staff open a round of the drug market questionnaire for every force
+    sign_in(page, base, STAFF_EMAIL, STAFF_PASSWORD)
+    page.get_by_role("link", name="Open a new round").click()
+    version = page.get_by_label("Questionnaire version")
+    option = version.locator("option", has_text="Drug market management practice").first.get_attribute("value")
+    version.select_option(option)
+    page.get_by_label("Title of the round").fill("Journey round")
+    for i in range(8):
+        page.get_by_label(re.compile(f"^Force {i} ")).check()
+    page.get_by_label("Minimum group size").fill("3")
+    page.get_by_role("button", name="Open the round").click()
+    assert "8 personal invitation links" in page.locator(".notice").inner_text()
+    round_url = page.url
+    round_id = int(round_url.rsplit("/", 1)[1])
+    links = page.locator("input[data-invitation-link]")
+    assert links.count() == 8
+    link_for_force0 = page.locator('input[data-invitation-link="contact0@force0.example.org"]').input_value()
+
+    # four other forces have already answered (inserted as submitted responses)
+    server.run(lambda: submit_random(round_id, world, world.force_ids[4:8], seed=11))
+
+    # the respondent of force 0 opens their personal link and answers every page
+    respondent = new_page(browser)
+    respondent.goto(link_for_force0)
+    respondent.get_by_role("button", name="Start now").click()
+    assert respondent.url.endswith("/respond")
+    assert_accessible(respondent, "task list")
+    respondent.locator(".task a").first.click()
+    pages = 0
+    while "/respond/section/" in respondent.url:
+        pages += 1
+        if pages == 1:
+            assert_accessible(respondent, "first question page")
+        answer_visible_questions(respondent)
+        respondent.get_by_role("button", name="Save and continue").click()
+        assert respondent.locator(".error-summary").count() == 0, respondent.locator(".error-summary").inner_text()
+        assert pages < 20
+    assert pages >= 8 and respondent.url.endswith("/respond/check")
+    assert_accessible(respondent, "check your answers")
+    respondent.get_by_role("button", name="Submit answers").click()
+    assert respondent.url.endswith("/respond/done")
+    assert "Answers submitted" in respondent.locator("h1").inner_text()
+
+    # staff see five submitted responses and the per-question summary, then publish
+    page.goto(round_url)
+    assert page.get_by_test_id("submitted-count").inner_text() == "5"
+    assert page.locator("#summary-has_drug_strategy").is_visible()
+    page.get_by_role("button", name="Publish results").click()
+    assert "Results published" in page.locator(".notice").first.inner_text()
+
+    # the partner at force 0 sees the chart with their force marked
+    partner = new_page(browser)
+    sign_in(partner, base, world.partner_emails[0], PARTNER_PASSWORD)
+    partner.get_by_role("link", name="Journey round").click()
+    chart = partner.locator("#result-has_drug_strategy .chart")
+    chart.locator(".main-svg").first.wait_for()
+    assert chart.get_attribute("data-drawn") == "true"
+    assert "your force" in chart.inner_text()
+    assert "Your force answered" in partner.locator("#result-has_drug_strategy").inner_text()
+    assert not partner.js_errors if hasattr(partner, "js_errors") else True
+    SCREENSHOTS.mkdir(exist_ok=True)
+    partner.screenshot(path=str(SCREENSHOTS / "partner-dashboard.png"))
+    assert_accessible(partner, "partner dashboard")
+
+    # a region with too few forces is withheld, with the reason
+    picker = partner.get_by_label("Compare with")
+    picker.select_option(picker.locator("option", has_text="My region").get_attribute("value"))
+    partner.get_by_role("button", name="Show").click()
+    withheld = partner.locator("[data-withheld]")
+    assert withheld.count() > 0
+    assert "Withheld for this group" in withheld.first.inner_text()

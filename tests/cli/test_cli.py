@@ -1,0 +1,174 @@
+"""The `practice-exchange` command, run as a real process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, input: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "backend", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=timeout,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_validate_shipped_questionnaires() -> None:
+    result = run("surveys", "validate", "surveys/")
+    assert result.returncode == 0, result.stdout
+    assert "2 questionnaire file(s) valid" in result.stdout
+
+
+def test_validate_reports_every_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        'id: x\nversion: "1"\ntitle: X\nsections:\n  - id: s\n    title: S\n    questions:\n'
+        "      - {id: q, type: numbr, label: Q}\n      - {id: r, type: yes_no, label: R, requird: true}\n"
+    )
+    result = run("surveys", "validate", str(bad))
+    assert result.returncode == 1
+    assert f"{bad}:8:23: unknown question type 'numbr' (did you mean \"number\"?)" in result.stdout
+    assert f'{bad}:9:41: unknown key "requird" in a yes_no question (did you mean "required"?)' in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_show_json_is_stable() -> None:
+    first = run("surveys", "show", "surveys/force-profile.yaml", "--json")
+    second = run("surveys", "show", "surveys/force-profile.yaml", "--json")
+    assert first.returncode == 0 and first.stdout == second.stdout
+    assert first.stdout.startswith('{\n  "id": "force-profile",')
+
+
+def test_serve_refuses_without_database_or_secret() -> None:
+    result = run("serve")
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("practice-exchange: error: DATABASE_URL is not set")
+    result = run("serve", env={"DATABASE_URL": "postgresql://x@127.0.0.1:1/x"})
+    assert result.returncode == 1 and "SECRET_KEY" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_database_unreachable_is_one_line() -> None:
+    result = run(
+        "serve",
+        "--port",
+        str(free_port()),
+        env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "SECRET_KEY": "x" * 40},
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("practice-exchange: error: database unreachable")
+
+
+def test_port_taken_and_bad_options(database_dsn: str) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run(
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            env={"DATABASE_URL": database_dsn, "SECRET_KEY": "x" * 40},
+        )
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        == f"practice-exchange: error: port {port} on 127.0.0.1 is already in use (choose another with --port)"
+    )
+    result = run("serve", "--port", "many")
+    assert result.returncode == 2 and "invalid int value" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_migrate_and_staff_create(database_dsn: str) -> None:
+    env = {"DATABASE_URL": database_dsn}
+    result = run("migrate", env=env)
+    assert result.returncode == 0 and "up to date" in result.stdout
+    created = run("staff", "create", "First.Admin@Example.org", "--password-stdin", env=env, input="a long password\n")
+    assert created.returncode == 0, created.stderr
+    assert "created admin first.admin@example.org" in created.stdout
+    again = run("staff", "create", "first.admin@example.org", "--link", env=env)
+    assert again.returncode == 1 and "already has an account" in again.stderr
+    link = run("staff", "create", "second@example.org", "--link", env=env)
+    assert link.returncode == 0 and "/sign-in/link/" in link.stdout
+    short = run("staff", "create", "third@example.org", "--password-stdin", env=env, input="short\n")
+    assert short.returncode == 2 and "at least 10 characters" in short.stderr
+
+
+def _postgres_for(data_dir: Path) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        cmdline = " ".join(proc.info.get("cmdline") or [])
+        if proc.info.get("name") == "postgres" and str(data_dir) in cmdline:
+            found.append(proc)
+    return found
+
+
+@pytest.mark.timeout_sensitive
+def test_demo_starts_persists_and_stops_cleanly(tmp_path: Path) -> None:
+    data_dir = tmp_path / "demo-data"
+    tmp_path.chmod(0o755)
+    for attempt in range(2):
+        port = free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "backend", "demo", "--port", str(port)],
+            cwd=ROOT,
+            env={**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, "DATA_DIR": str(data_dir)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        lines = []
+        try:
+            deadline = time.time() + 90
+            while time.time() < deadline:
+                line = proc.stdout.readline()  # type: ignore[union-attr]
+                lines.append(line)
+                if "Serving on" in line:
+                    break
+            output = "".join(lines)
+            assert "Serving on" in output, output
+            assert ("demo data created" if attempt == 0 else "demo data already present (kept)") in output
+            assert "admin@practice-exchange.test / demo-admin-password" in output
+            for _ in range(50):
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            assert httpx.get(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok", "database": "ok"}
+            assert _postgres_for(data_dir)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            rest = proc.communicate(timeout=60)[0]
+        assert proc.returncode == 0, rest
+        assert "Traceback" not in rest
+        time.sleep(0.5)
+        assert not _postgres_for(data_dir), "the embedded PostgreSQL was left running"

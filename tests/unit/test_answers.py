@@ -1,0 +1,171 @@
+"""Reading and checking answers exactly by the format's rules."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from backend.demo.answers import random_answers
+from backend.surveys.answers import (
+    answer_to_form,
+    check_all,
+    form_to_answer,
+    parse_number,
+    read_page,
+    visible_answers,
+)
+from backend.surveys.files import load_file, load_text
+
+SURVEYS = Path(__file__).resolve().parents[2] / "surveys"
+
+DEF = """
+id: t
+version: "1"
+title: T
+sections:
+  - id: s
+    title: S
+    questions:
+      - {id: has, type: yes_no, label: "Has?", required: true}
+      - {id: when, type: date, label: "When?", required: true, show_if: {question: has, equals: "yes"}, min: 2000-01-01}
+      - id: pick
+        type: multiple_choice
+        label: Pick
+        other: true
+        options: [{code: a, label: A}, {code: b, label: B}, {code: none, label: None, exclusive: true}]
+      - id: n
+        type: number
+        label: N
+        integer: true
+        min: 0
+        max: 1000
+        constraints: [{rule: {question: ".", not_equals: 13}, message: "Not thirteen"}]
+      - id: share
+        type: allocation
+        label: Share
+        items: [{code: x, label: X}, {code: y, label: Y}, {code: z, label: Z}]
+      - id: rank
+        type: ranking
+        label: Rank
+        top: 2
+        items: [{code: x, label: X}, {code: y, label: Y}, {code: z, label: Z}]
+      - id: grid
+        type: matrix
+        label: Grid
+        rows: [{code: r1, label: R1}, {code: r2, label: R2}]
+        options: [{code: lo, label: Lo}, {code: hi, label: Hi}]
+        dont_know: true
+      - {id: note, type: long_text, label: Note, max_length: 10}
+"""
+
+
+@pytest.fixture(scope="module")
+def survey():  # type: ignore[no-untyped-def]
+    loaded = load_text(DEF, "t.yaml")
+    assert loaded.survey is not None, loaded.problems
+    return loaded.survey
+
+
+def errors_of(survey, form, require=True, existing=None):  # type: ignore[no-untyped-def]
+    result = read_page(survey, survey.sections[0], form, existing or {}, lang="en", require=require)
+    return {e.question_id: e.message for e in result.errors}, result.answers
+
+
+@pytest.mark.parametrize(
+    ("raw", "integer", "expected"),
+    [
+        ("12", True, 12),
+        ("1,000", True, 1000),
+        ("1 000 000", True, 1000000),
+        ("3,5", False, 3.5),
+        ("3.5", False, 3.5),
+        ("-2", True, -2),
+        ("abc", True, None),
+        ("inf", False, None),
+        ("1e3", False, 1000),
+    ],
+)
+def test_parse_number(raw: str, integer: bool, expected: float | None) -> None:
+    assert parse_number(raw, integer) == expected
+
+
+def test_required_and_conditional(survey) -> None:  # type: ignore[no-untyped-def]
+    errors, _ = errors_of(survey, {})
+    assert errors == {"has": "Answer this question."}
+    errors, _ = errors_of(survey, {"has": ["yes"]})
+    assert errors == {"when": "Answer this question."}  # shown now, so required
+    errors, answers = errors_of(survey, {"has": ["no"], "when": ["1999-01-01"]})
+    assert errors == {}  # hidden: neither required nor checked
+
+
+def test_each_rule(survey) -> None:  # type: ignore[no-untyped-def]
+    base = {"has": ["no"]}
+    cases = {
+        "pick": ({"pick": ["a", "none"]}, '"None" cannot be combined with other answers.'),
+        "n": ({"n": ["13"]}, "Not thirteen"),
+        "share": ({"share.x": ["50"], "share.y": ["20"]}, "The shares must add up to 100."),
+        "rank": ({"rank.1": ["x"], "rank.2": ["x"]}, "Each item can only be given one rank."),
+        "grid": ({"grid.r1": ["lo"]}, "Answer for every row."),
+        "note": ({"note": ["x" * 11]}, "Use 10 characters or fewer."),
+    }
+    for qid, (form, message) in cases.items():
+        errors, _ = errors_of(survey, {**base, **form})
+        assert errors.get(qid) == message, (qid, errors)
+    errors, _ = errors_of(survey, {**base, "n": ["1001"]})
+    assert errors["n"] == "Enter a number of 1000 or less."
+    errors, _ = errors_of(survey, {**base, "n": ["2.5"]})
+    assert errors["n"] == "Enter a whole number."
+    errors, _ = errors_of(survey, {**base, "pick": ["other"]})
+    assert errors["pick"] == "Say what the other answer is."
+    errors, _ = errors_of(survey, {"has": ["yes"], "when": ["1990-02-02"]})
+    assert errors["when"] == "Enter a date on or after 2000-01-01."
+    errors, _ = errors_of(survey, {**base, "pick": ["zzz"]})
+    assert errors["pick"] == "Choose one of the options listed."
+
+
+def test_draft_saves_allow_half_done_answers(survey) -> None:  # type: ignore[no-untyped-def]
+    errors, answers = errors_of(survey, {"share.x": ["50"], "rank.1": ["y"], "grid.r1": ["hi"]}, require=False)
+    assert errors == {}
+    assert answers["share"] == {"x": 50} and answers["rank"] == ["y"] and answers["grid"] == {"r1": "hi"}
+
+
+def test_messages_in_the_respondents_language(survey) -> None:  # type: ignore[no-untyped-def]
+    result = read_page(survey, survey.sections[0], {"n": ["abc"]}, {}, lang="fr", require=False)
+    assert result.errors[0].message == "Saisissez un nombre, par exemple 12 ou 3,5."
+
+
+def test_form_round_trip(survey) -> None:  # type: ignore[no-untyped-def]
+    answers = {
+        "has": "yes",
+        "when": "2020-02-02",
+        "pick": ["a", "other"],
+        "pick.other": "Z",
+        "n": 5,
+        "share": {"x": 50, "y": 25, "z": 25},
+        "rank": ["z", "x"],
+        "grid": {"r1": "lo", "r2": "dont_know"},
+        "note": "hi",
+    }
+    for q in survey.questions():
+        form = answer_to_form(q, answers)
+        value, other = form_to_answer(q, form)
+        assert value == answers[q.id], q.id
+        assert other == answers.get(f"{q.id}.other")
+    assert check_all(survey, answers, lang="en") == []
+
+
+def test_hidden_answers_are_dropped(survey) -> None:  # type: ignore[no-untyped-def]
+    kept = visible_answers(survey, {"has": "no", "when": "2020-01-01", "n": 4})
+    assert kept == {"has": "no", "n": 4}
+
+
+@pytest.mark.parametrize("name", ["drug-market-practice.yaml", "force-profile.yaml"])
+def test_random_answers_to_shipped_questionnaires_are_valid(name: str) -> None:
+    survey = load_file(SURVEYS / name).survey
+    assert survey is not None
+    for seed in range(30):
+        answers = random_answers(survey, random.Random(seed))
+        assert check_all(survey, answers, lang="en") == [], seed
+        assert visible_answers(survey, answers) == answers
