@@ -96,7 +96,7 @@ def test_required_and_conditional(survey) -> None:  # type: ignore[no-untyped-de
     assert errors == {"has": "Answer this question."}
     errors, _ = errors_of(survey, {"has": ["yes"]})
     assert errors == {"when": "Answer this question."}  # shown now, so required
-    errors, answers = errors_of(survey, {"has": ["no"], "when": ["1999-01-01"]})
+    errors, _ = errors_of(survey, {"has": ["no"], "when": ["1999-01-01"]})
     assert errors == {}  # hidden: neither required nor checked
 
 

@@ -106,9 +106,9 @@ class _Row:
 
     def text(self, column: str, default: str) -> dict[str, str]:
         """A translatable cell: plain `label` is the default language; `label::X (code)` wins."""
-        out = {default: _cell_text(v) for (c, lang), v in self.cells.items() if c == column and lang is None}
-        out.update({lang: _cell_text(v) for (c, lang), v in self.cells.items() if c == column and lang})
-        return out
+        texts = {lang: _cell_text(v) for (c, lang), v in self.cells.items() if c == column}
+        plain = texts.pop(None, None)
+        return ({default: plain} if plain is not None else {}) | texts  # type: ignore[return-value]
 
 
 @dataclass
