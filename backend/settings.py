@@ -60,13 +60,14 @@ class Settings:
     """Send cookies with the Secure flag (set true behind HTTPS)."""
 
     min_group_size_floor: int = field(default_factory=lambda: _env_int("MIN_GROUP_SIZE_FLOOR", 3))
-    """The smallest minimum group size a round may be given (disclosure control)."""
+    """The smallest minimum group size a round may be given (disclosure control); values below 3 are
+    ignored: disclosure control never shows a group of fewer than 3 forces."""
 
     sign_in_rate_limit: int = field(default_factory=lambda: _env_int("SIGN_IN_RATE_LIMIT", 20))
     """Sign-in attempts allowed per client address per minute."""
 
     smtp_host: str = field(default_factory=lambda: _env("SMTP_HOST", "127.0.0.1"))
-    """Mail server for outgoing mail."""
+    """Mail server for outgoing mail (the mail features read these; nothing sends mail yet)."""
 
     smtp_port: int = field(default_factory=lambda: _env_int("SMTP_PORT", 1025))
     """Mail server port."""

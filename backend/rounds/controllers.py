@@ -16,6 +16,7 @@ from backend.analysis.summary import summarise
 from backend.audit.services import record
 from backend.pages import flash, read_form, redirect, render
 from backend.partners.services import list_forces
+from backend.publication.disclosure import MIN_GROUP_SIZE_FLOOR
 from backend.publication.services import PublishRefused, close_round, publish
 from backend.responses.services import response_counts, text_answers
 from backend.rounds.services import (
@@ -112,7 +113,8 @@ class StaffRoundController(Controller):
                 errors["closes_on"] = "Enter the closing date as YYYY-MM-DD, like 2027-03-31."
         data = NewRound(values["title"], version_id, force_ids, min_group, closes_at)
         known = {f["id"] for f in await list_forces()}
-        for problem in check_new_round(data, settings.min_group_size_floor, known, dt.datetime.now(dt.UTC)):
+        floor = max(settings.min_group_size_floor, MIN_GROUP_SIZE_FLOOR)
+        for problem in check_new_round(data, floor, known, dt.datetime.now(dt.UTC)):
             errors.setdefault(problem.field, problem.message)
         if errors:
             return await self._new_form(request, values, errors, status_code=400)

@@ -14,11 +14,12 @@ import datetime as dt
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backend.surveys import spec
-from backend.surveys.definition import DONT_KNOW_CODE, NOT_APPLICABLE_CODE, OTHER_CODE, QUESTION_TYPES
+from backend.surveys.definition import DONT_KNOW_CODE, NOT_APPLICABLE_CODE, NUMERIC_OPS, OTHER_CODE, QUESTION_TYPES
 from backend.surveys.files import load_text
 from backend.surveys.jsonschema import schema_errors
 from backend.surveys.normalise import content_hash, survey_to_data, to_json, to_yaml
@@ -66,6 +67,11 @@ AWKWARD_TEXT = [
     "中文",
     "ünïcödé ☃",
     "2020-01-01",
+    "0E0",
+    "1e5",
+    "0o7",
+    "09",
+    "next\x85line",
     "=",
     "<<",
     "?",
@@ -99,6 +105,9 @@ AWKWARD_CODES = [
     "NaN",
     "inf",
     "2020-01-01",
+    "1e5",
+    "0o7",
+    "09",
 ]
 
 _plain_text = st.text(
@@ -183,7 +192,7 @@ class _Builder:
                 {"question": name, draw(st.sampled_from(["in", "not_in"])): subset},
             ]
         if qtype == "scale" and all(_numeric(c) for c in answer_codes):
-            choices.append({"question": name, draw(st.sampled_from(sorted(spec_numeric_ops()))): draw(finite)})
+            choices.append({"question": name, draw(st.sampled_from(sorted(NUMERIC_OPS))): draw(finite)})
         if qtype == "multiple_choice":
             op = draw(st.sampled_from(["equals", "not_equals", "gt", "gte", "lt", "lte"]))
             choices += [
@@ -335,10 +344,6 @@ class _Builder:
         return doc
 
 
-def spec_numeric_ops() -> set[str]:
-    return {"gt", "gte", "lt", "lte"}
-
-
 def _numeric(code: str) -> bool:
     try:
         float(code)
@@ -348,8 +353,7 @@ def _numeric(code: str) -> bool:
 
 
 def _answer_codes(q: Raw) -> list[str]:
-    extra = [c for c, key in (("other", "other"), ("dont_know", "dont_know"), ("not_applicable", "not_applicable"))]
-    extra = [c for c in extra if q.get(c)]
+    extra = [c for c in (OTHER_CODE, DONT_KNOW_CODE, NOT_APPLICABLE_CODE) if q.get(c)]
     if q["type"] == "yes_no":
         return ["yes", "no", *extra]
     return [str(o["code"]) for o in q.get("options", [])] + extra
@@ -404,7 +408,7 @@ def test_the_json_schema_accepts_every_valid_definition(data: Raw) -> None:
     assert schema_errors(survey_to_data(survey)) == []
 
 
-# ---- minimal reproducers of round-trip faults found by the property above --------------
+# ---- minimal reproducers of the faults the property found (see the module docstring) ----
 
 
 def _one_question(**extra: Any) -> Raw:
@@ -416,21 +420,34 @@ def _one_question(**extra: Any) -> Raw:
     }
 
 
-def _yaml_round_trip(data: Raw) -> tuple[Any, Any]:
+def _through_yaml(data: Raw) -> tuple[Any, list[str], Any]:
     survey, problems = parse_definition(data)
     assert survey is not None, _problems(problems)
     loaded = load_text(to_yaml(survey), "roundtrip.yaml")
-    return survey, loaded
+    return survey, [str(p) for p in loaded.problems], loaded.survey
+
+
+@pytest.mark.parametrize("code", ["1e5", "0o7", "09"])
+def test_yaml_round_trip_keeps_codes_that_yaml_1_2_reads_as_numbers(code: str) -> None:
+    # to_yaml writes YAML 1.1 (PyYAML), which leaves 1e5, 0o7 and 09 unquoted because they
+    # are not numbers in YAML 1.1; CoreSchemaLoader reads YAML 1.2, where they are.
+    data = _one_question(type="single_choice", options=[{"code": code, "label": "A"}, {"code": "b", "label": "B"}])
+    survey, problems, again = _through_yaml(data)
+    assert problems == []
+    assert again == survey
 
 
 def test_yaml_round_trip_keeps_text_that_yaml_1_2_reads_as_a_number() -> None:
-    # PyYAML writes YAML 1.1 and leaves 1e5, 0o7 and 09 unquoted (they are not numbers in
-    # YAML 1.1); the loader reads YAML 1.2, where they are.
-    for code in ("1e5", "0o7", "09"):
-        data = _one_question(type="single_choice", options=[{"code": code, "label": "A"}, {"code": "b", "label": "B"}])
-        survey, loaded = _yaml_round_trip(data)
-        assert [str(p) for p in loaded.problems] == [], code
-        assert loaded.survey == survey, code
+    survey, problems, again = _through_yaml(_one_question(type="yes_no", help="0E0"))
+    assert problems == []
+    assert again == survey
+
+
+def test_yaml_round_trip_keeps_a_next_line_character() -> None:
+    # U+0085 (NEL) is written raw inside a quoted scalar; YAML reads it as a line break.
+    survey, problems, again = _through_yaml(_one_question(type="yes_no", help="a\x85b"))
+    assert problems == []
+    assert again == survey
 
 
 def test_dates_written_as_text_or_as_dates_give_the_same_model() -> None:

@@ -114,7 +114,7 @@ class _Parser:
             raise ExpressionError("the expression is empty")
         cond = self.either()
         if self.peek()[0] != "end":
-            raise ExpressionError(f'unexpected "{self.peek()[1]}"' + _arithmetic_hint(self.peek()))
+            raise ExpressionError(_unexpected(self.peek()))
         return cond
 
     def either(self) -> dict[str, Any]:
@@ -133,7 +133,7 @@ class _Parser:
 
     def comparison(self) -> dict[str, Any]:
         left = self.operand()
-        if _arithmetic_hint(self.peek()):
+        if _is_arithmetic(self.peek()):
             raise ExpressionError("arithmetic is not supported")
         if self.peek()[0] != "op":
             if left[0] != "cond":
@@ -189,7 +189,7 @@ class _Parser:
             raise ExpressionError(f"unexpected word \"{value}\" (text values need quotes, as in '{value}')")
         if kind == "end":
             raise ExpressionError("the expression ends too early")
-        raise ExpressionError(f'unexpected "{value}"' + _arithmetic_hint((kind, value)))
+        raise ExpressionError(_unexpected((kind, value)))
 
     def call(self, name: str) -> Operand:
         self.take("punct", "(")
@@ -247,11 +247,13 @@ def _describe(operand: Operand) -> str:
     return "a condition"
 
 
-def _arithmetic_hint(token: Token) -> str:
+def _is_arithmetic(token: Token) -> bool:
     kind, value = token
-    if (kind == "num" and value.startswith("-")) or value in {"+", "-", "*", "div", "mod"}:
-        return " (arithmetic is not supported)"
-    return ""
+    return (kind == "num" and value.startswith("-")) or value in {"+", "-", "*", "div", "mod"}
+
+
+def _unexpected(token: Token) -> str:
+    return "arithmetic is not supported" if _is_arithmetic(token) else f'unexpected "{token[1]}"'
 
 
 def parse_expression(text: str, types: Mapping[str, str], self_type: str | None = None) -> dict[str, Any]:
