@@ -7,7 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from backend.cli import server, staff, surveys
+from backend.cli import server, staff, surveys, surveys_extra, xlsform
 from backend.cli.runtime import CliError, database
 from backend.database import DatabaseUnavailable, migrate
 from backend.piccolo_conf import DB
@@ -78,6 +78,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = surveys_sub.add_parser("load", help="store changed definitions as new versions")
     p.add_argument("folder", nargs="?", help="folder of definitions (default: the surveys folder)")
     p.set_defaults(func=surveys.load)
+    p = surveys_sub.add_parser("diff", help="questions added, removed and changed between two definition files")
+    p.add_argument("a", help="the older definition file")
+    p.add_argument("b", help="the newer definition file")
+    p.set_defaults(func=surveys_extra.diff_command)
+    p = surveys_sub.add_parser("schema", help="print or write the JSON Schema of the questionnaire format")
+    p.add_argument("-o", "--output", help="file to write (default: print)")
+    p.set_defaults(func=surveys_extra.schema_command)
+    p = surveys_sub.add_parser("import-xlsform", help="convert an XLSForm workbook (ODK, KoboToolbox) to our format")
+    p.add_argument("form", help="the .xlsx file")
+    p.add_argument("-o", "--output", help="the .yaml file to write (default: print)")
+    p.set_defaults(func=xlsform.import_command)
+    p = surveys_sub.add_parser("export-xlsform", help="write a questionnaire as an XLSForm workbook")
+    p.add_argument("file", help="the definition file (.yaml)")
+    p.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+    p.set_defaults(func=xlsform.export_command)
     return parser
 
 

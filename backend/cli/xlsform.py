@@ -53,7 +53,10 @@ def import_command(args: argparse.Namespace) -> int:
     text = to_yaml(survey)
     # The written YAML must itself pass `surveys validate`; a failure here is our bug, and
     # is reported rather than written.
-    checked = load_text(text, str(output or "<output>"))
+    try:
+        checked = load_text(text, str(output or "<output>"))
+    except ValueError as exc:  # the YAML reader has failed on codes such as 09
+        raise CliError(f"cannot import {form}: the definition written for it does not read back ({exc})") from exc
     if checked.problems:
         for located in checked.problems:
             print(located)

@@ -558,7 +558,8 @@ def _check(value: object, schema: Schema, root: Schema, where: str, errors: list
         results = [_errors_of(value, sub, root, where) for sub in schema["oneOf"]]
         passing = [r for r in results if not r]
         if len(passing) != 1:
-            closest = min(results, key=len) if not passing else []
+            # The alternative of the right type that failed least says most.
+            closest = min(results, key=lambda r: (r[0].startswith(f"{here}: expected "), len(r))) if not passing else []
             detail = f"; closest: {closest[0]}" if closest else ""
             errors.append(f"{here}: matches {len(passing)} of the alternatives, not exactly one{detail}")
     if "if" in schema and not _errors_of(value, schema["if"], root, where):

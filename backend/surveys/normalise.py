@@ -12,6 +12,7 @@ import yaml
 from backend.surveys.conditions import condition_to_data
 from backend.surveys.definition import FREE_TEXT_TYPES, Option, Question, Section, Survey, Text
 from backend.surveys.spec import question_keys
+from backend.surveys.yamlpos import SafeQuotingDumper
 
 
 def _text(t: Text) -> dict[str, str]:
@@ -96,7 +97,7 @@ def to_json(s: Survey) -> str:
 
 
 def to_yaml(s: Survey) -> str:
-    return yaml.safe_dump(survey_to_data(s), allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(survey_to_data(s), Dumper=SafeQuotingDumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def content_hash(s: Survey) -> str:

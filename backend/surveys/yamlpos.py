@@ -70,6 +70,33 @@ CoreSchemaLoader.add_implicit_resolver(
 )
 
 
+def _construct_core_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    # YAML 1.1's constructor reads a leading 0 as octal ("08" fails); the core schema is base 10.
+    text = str(loader.construct_scalar(node))
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)
+
+
+CoreSchemaLoader.add_constructor("tag:yaml.org,2002:int", _construct_core_int)
+
+
+class SafeQuotingDumper(yaml.SafeDumper):
+    """Quotes any string that YAML 1.1 *or* the core schema would read as something else, so
+    files we write read back the same with our loader and with other YAML tools."""
+
+
+SafeQuotingDumper.yaml_implicit_resolvers = {
+    first: list(yaml.SafeDumper.yaml_implicit_resolvers.get(first, []))
+    + [
+        r
+        for r in CoreSchemaLoader.yaml_implicit_resolvers.get(first, [])
+        if r not in yaml.SafeDumper.yaml_implicit_resolvers.get(first, [])
+    ]
+    for first in set(yaml.SafeDumper.yaml_implicit_resolvers) | set(CoreSchemaLoader.yaml_implicit_resolvers)
+}
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 

@@ -40,7 +40,7 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     path = chromium_path()
     if path is None:
@@ -49,6 +49,8 @@ def browser() -> Iterator[Any]:
         pytest.skip("no Chromium installed (set REQUIRE_BROWSER=1 to make this a failure)")
     from playwright.sync_api import sync_playwright
 
+    # Module scope: Playwright's sync API runs an event loop in this thread while it is
+    # open, which asyncio tests collected later could not share.
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield instance

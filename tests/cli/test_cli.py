@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -132,9 +134,19 @@ def _postgres_for(data_dir: Path) -> list[psutil.Process]:
 
 
 @pytest.mark.timeout_sensitive
-def test_demo_starts_persists_and_stops_cleanly(tmp_path: Path) -> None:
-    data_dir = tmp_path / "demo-data"
-    tmp_path.chmod(0o755)
+def test_demo_starts_persists_and_stops_cleanly() -> None:
+    # Outside pytest's own temporary tree (0700 folders that pytest may prune): the embedded
+    # server runs as its own user when the tests run as root.
+    base = Path(tempfile.mkdtemp(prefix="px-demo-test-"))
+    base.chmod(0o755)
+    data_dir = base / "demo-data"
+    try:
+        _demo_twice(data_dir)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _demo_twice(data_dir: Path) -> None:
     for attempt in range(2):
         port = free_port()
         proc = subprocess.Popen(

@@ -55,13 +55,20 @@ def test_the_app_command_runs(database_dsn: str) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": database_dsn, "SECRET_KEY": "compose-test-secret-key-1234567890"}
-    migrate = subprocess.run([sys.executable, "-m", "backend", *steps[0][1:]], cwd=ROOT, env=env, capture_output=True,
-                             text=True, timeout=120)
+    migrate = subprocess.run(
+        [sys.executable, "-m", "backend", *steps[0][1:]], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert migrate.returncode == 0, migrate.stderr
     serve_args = [a if a != "8000" else str(port) for a in steps[1][1:]]
     serve_args = [a if a != "0.0.0.0" else "127.0.0.1" for a in serve_args]
-    proc = subprocess.Popen([sys.executable, "-m", "backend", *serve_args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "backend", *serve_args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         for _ in range(200):
             try:

@@ -29,8 +29,15 @@ def test_every_setting_is_documented() -> None:
 
 def test_readme_links_exist() -> None:
     readme = (DOCS.parent / "README.md").read_text()
-    for target in ("docs/architecture.md", "docs/configuration.md", "docs/deployment.md", "docs/operations.md",
-                   "docs/performance.md", "docs/disclosure-control.md", "docs/questionnaire-format.md",
-                   "docs/images/partner-dashboard.png"):
+    for target in (
+        "docs/architecture.md",
+        "docs/configuration.md",
+        "docs/deployment.md",
+        "docs/operations.md",
+        "docs/performance.md",
+        "docs/disclosure-control.md",
+        "docs/questionnaire-format.md",
+        "docs/images/partner-dashboard.png",
+    ):
         assert target in readme
         assert (DOCS.parent / target).exists(), target

@@ -227,11 +227,11 @@ def test_workbook_follows_the_conventions(tmp_path: Path) -> None:
     write_xlsform(everything(), path)
     survey = {r["name"]: r for r in sheet(path, "survey") if r["name"]}
     header = list(sheet(path, "survey")[0])
-    assert header[:4] == ["type", "name", "label::English (en)", "label::de"]
+    assert header[:4] == ["type", "name", "label::English (en)", "label::de (de)"]
     assert survey["kind"]["type"] == "select_one kind"
     assert survey["kind"]["appearance"] == "minimal"
     assert survey["kind"]["required"] == "yes"
-    assert survey["kind"]["px_other_label::de"] == "Something else (de)"
+    assert survey["kind"]["px_other_label::de (de)"] == "Something else (de)"
     assert survey["yes_no"]["type"] == "select_one yes_no"
     assert (survey["agree"]["type"], survey["agree"]["px_type"]) == ("select_one px_yes_no", "yes_no")
     assert (survey["rating"]["appearance"], survey["rating"]["px_type"]) == ("likert", "scale")
@@ -257,7 +257,7 @@ def test_workbook_follows_the_conventions(tmp_path: Path) -> None:
         "list_name": "px_yes_no",
         "name": "yes",
         "label::English (en)": "Yes",
-        "label::de": "Yes",
+        "label::de (de)": "Yes",
         "px_exclusive": None,
     } in choices
     assert [c["px_exclusive"] for c in choices if c["list_name"] == "many"] == [None, None, "yes"]

@@ -14,7 +14,6 @@ from backend.surveys.definition import AllOf, AnyOf, Compare, Constraint, CountS
 from backend.surveys.files import load_file
 from backend.surveys.xlsform.expressions import ExpressionError, parse_expression
 from backend.surveys.xlsform.reader import import_xlsform, read_xlsform
-
 from tests.unit.xlsform_fixtures import EN, ES, FR, station_form, write_form
 
 
@@ -320,18 +319,22 @@ def unsupported_form(path: Path) -> Path:
             {"type": "barcode", "name": "code", "label": "Code"},  # 13
             {"type": "integer", "name": "kids", "label": "Kids", "required": "${ok} = 'y'"},  # 14
             {"type": "username", "name": "user"},  # 15: metadata, skipped silently
+            {"type": "note", "name": "logo", "label": "Logo", "media::image": "logo.png"},  # 16
+            {"type": "integer", "name": "size", "label": "Size", "default": 3, "read_only": "no"},  # 17
         ],
         [
             {"list_name": "yn", "name": "y", "label": "Yes"},
             {"list_name": "yn", "name": "n", "label": "No"},
             {"list_name": "places", "name": "a", "label": "A", "region": "y"},
             {"list_name": "places", "name": "b", "label": "B", "region": "n"},
+            {"list_name": "yn", "name": "y", "label": "Yes again"},  # 6
         ],
     )
 
 
 def test_every_unsupported_feature_is_reported_with_its_row(tmp_path: Path) -> None:
     data, problems = read_xlsform(unsupported_form(tmp_path / "bad.xlsx"))
+    assert "person" not in str(data)  # the questions of a repeat are left out
     found = messages(problems)
     expected = [
         "survey row 3: repeats are not supported (begin repeat)",
@@ -344,9 +347,29 @@ def test_every_unsupported_feature_is_reported_with_its_row(tmp_path: Path) -> N
         "survey row 12: relevant \"${ok} = 'y' + 1\": arithmetic is not supported",
         "survey row 13: barcode questions are not supported (barcode)",
         "survey row 14: required must be yes or no, not \"${ok} = 'y'\" (required expressions are not supported)",
+        "survey row 16: media are not supported (media logo.png)",
+        "survey row 17: default answers are not supported (default 3)",
+        'choices row 6: choice "y" appears twice in list "yn"',
     ]
     assert found == expected
     assert not any("row 4" in m or "row 15" in m for m in found)
+
+
+def test_a_repeat_is_reported_once_and_what_it_holds_is_left_out(tmp_path: Path) -> None:
+    path = write_form(
+        tmp_path / "r.xlsx",
+        [
+            {"type": "begin_repeat", "name": "people", "label": "People"},  # 2
+            {"type": "begin group", "name": "g", "label": "G"},
+            {"type": "geopoint", "name": "where", "label": "Where?"},
+            {"type": "end group"},
+            {"type": "end_repeat"},
+            {"type": "text", "name": "after", "label": "After"},
+        ],
+    )
+    data, problems = read_xlsform(path)
+    assert messages(problems) == ["survey row 2: repeats are not supported (begin_repeat)"]
+    assert [q["id"] for s in data["sections"] for q in s["questions"]] == ["after"]
 
 
 def test_definition_problems_point_at_rows_and_columns(tmp_path: Path) -> None:
@@ -423,8 +446,8 @@ def test_cli_import_reports_every_problem_and_writes_nothing(
     assert run_import(form, out) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"{form}: survey row 3: repeats are not supported (begin repeat)"
-    assert len(lines) == 11 and all(line.startswith(f"{form}: survey row ") for line in lines[:10])
-    assert lines[-1] == "10 problem(s); nothing imported"
+    assert len(lines) == 14 and all(line.startswith(f"{form}: ") and " row " in line for line in lines[:13])
+    assert lines[-1] == "13 problem(s); nothing imported"
     assert not out.exists()
     # An existing file is left as it was.
     out.write_text("keep me")

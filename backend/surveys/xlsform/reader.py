@@ -17,11 +17,12 @@ Choices made where XLSForm says more than our model (see `__init__` for the colu
   expressions outside the subset of `expressions.py` are reported as unsupported.
 - A constraint without constraint_message gets a generic "answer not allowed" message.
 - form_id becomes the questionnaire id made into a slug (lower case, `_` → `-`); no version → "1".
+- Question and group names are not renamed (expressions refer to them): a name that is not a
+  valid id (lower-case letter first, then a-z, 0-9, _) is reported.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,35 +32,23 @@ import openpyxl
 
 from backend.surveys.definition import Survey
 from backend.surveys.parser import parse_definition
-from backend.surveys.xlsform import CHILD_SEPARATOR, FALSE_WORDS, PX, TRUE_WORDS, language_code
+from backend.surveys.xlsform import (
+    CHILD_SEPARATOR,
+    FALSE_WORDS,
+    PX,
+    TRUE_WORDS,
+    Row,
+    XlsFormProblem,
+    cell_text,
+    language_code,
+    read_sheet,
+)
 from backend.surveys.xlsform.expressions import ExpressionError, parse_expression
 
-
-@dataclass(frozen=True)
-class XlsFormProblem:
-    sheet: str | None
-    row: int | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.sheet and self.row:
-            return f"{self.sheet} row {self.row}: {self.message}"
-        return f"{self.sheet} sheet: {self.message}" if self.sheet else self.message
-
-
-Key = tuple[str, str | None]  # (column name, language code of a translated column)
 Location = tuple[str, int | None]
 
-_ALIASES = {"listname": "list_name", "jr:constraintmsg": "constraint_message", "jr:requiredmsg": "required_message"}
-_MEDIA = {"media", "image", "audio", "video", "big-image", "big_image"}
-_TEXT_COLUMNS = {"label", "hint", "guidance_hint", "required_message", "constraint_message"}
-_UNSUPPORTED_COLUMNS = {
-    "choice_filter": "choice filters",
-    "trigger": "triggers",
-    "calculation": "calculations",
-    "default": "default answers",
-    "repeat_count": "repeat counts",
-}
+_UNSUPPORTED_COLUMNS = {"choice_filter": "choice filters", "trigger": "triggers", "calculation": "calculations"}
+_UNSUPPORTED_COLUMNS |= {"default": "default answers", "read_only": "read-only questions", "media": "media"}
 _METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email"}
 _METADATA |= {"audit", "start-geopoint"} | {f"uri:{m}" for m in ("deviceid", "email", "phonenumber", "username")}
 _UNSUPPORTED_TYPES = {"geopoint", "geotrace", "geoshape", "image", "audio", "video", "file", "barcode"}
@@ -68,11 +57,7 @@ _UNSUPPORTED_TYPES |= {"xml-external", "csv-external", "select_one_from_file", "
 _SIMPLE_TYPES = {"select_multiple": "multiple_choice", "rank": "ranking", "integer": "number", "decimal": "number"}
 _SIMPLE_TYPES |= {"range": "scale", "note": "info", "date": "date"}
 _COMPOSITE = ("matrix", "allocation")
-_INVALID = {
-    "en": "This answer is not allowed.",
-    "fr": "Cette réponse n'est pas acceptée.",
-    "es": "Esta respuesta no es válida.",
-}
+_INVALID = {"en": "This answer is not allowed.", "fr": "Réponse non acceptée.", "es": "Respuesta no válida."}
 #: Our written-form keys → the column a problem with them points at.
 _COLUMN_OF = {"id": "name", "show_if": "relevant", "help": "hint", "constraints": "constraint", "options": "choices"}
 _COLUMN_OF |= {"title": "form_title", "intro": "px_intro", "rows": "rows", "items": "choices", "languages": "languages"}
@@ -80,85 +65,12 @@ _COLUMN_OF |= {k: PX + k for k in ("publish", "chart", "other", "other_label", "
 _COLUMN_OF |= {k: PX + k for k in ("unit", "min", "max", "max_length", "description", "privacy_notice", "purpose")}
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):  # Excel keeps dates as date-times
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-@dataclass
-class _Row:
-    sheet: str
-    number: int
-    cells: dict[Key, object]
-
-    def raw(self, column: str) -> object:
-        return self.cells.get((column, None))
-
-    def word(self, column: str) -> str:
-        return _cell_text(self.raw(column)).strip()
-
-    def text(self, column: str, default: str) -> dict[str, str]:
-        """A translatable cell: plain `label` is the default language; `label::X (code)` wins."""
-        texts = {lang: _cell_text(v) for (c, lang), v in self.cells.items() if c == column}
-        plain = texts.pop(None, None)
-        return ({default: plain} if plain is not None else {}) | texts  # type: ignore[return-value]
-
-
 @dataclass
 class _Group:
     kind: str  # section | flat | repeat | matrix | allocation
-    row: _Row
+    row: Row
     condition: dict[str, Any] | None = None
-    children: list[_Row] = field(default_factory=list)
-
-
-def _header_key(text: str, sheet: str, problems: list[XlsFormProblem]) -> Key | None:
-    base, sep, rest = text.partition("::")
-    column = _ALIASES.get(re.sub(r"\s+", "_", base.strip().lower()), re.sub(r"\s+", "_", base.strip().lower()))
-    if column in _MEDIA:
-        return ("media", rest.strip() or column)
-    if not sep:
-        return (column, None)
-    if column in _TEXT_COLUMNS or column.startswith(PX):
-        code = language_code(rest)
-        if code is None:
-            problems.append(
-                XlsFormProblem(sheet, 1, f'cannot tell the language of column "{text}"; write {base}::English (en)')
-            )
-            return None
-        return (column, code)
-    return (text.strip().lower(), None)  # other namespaced columns (bind::, instance::…) are not read
-
-
-def _read_sheet(ws: Any, sheet: str, problems: list[XlsFormProblem], languages: list[str]) -> list[_Row]:
-    rows = list(ws.iter_rows(values_only=True))
-    if not rows:
-        return []
-    keys: list[Key | None] = []
-    for cell in rows[0]:
-        text = _cell_text(cell).strip()
-        key = _header_key(text, sheet, problems) if text else None
-        if key is not None and key in keys:
-            problems.append(XlsFormProblem(sheet, 1, f'column "{text}" appears twice'))
-            key = None
-        if key is not None and key[1] and key[0] != "media" and key[1] not in languages:
-            languages.append(key[1])
-        keys.append(key)
-    out = []
-    for number, values in enumerate(rows[1:], start=2):
-        cells = {k: v for k, v in zip(keys, values, strict=False) if k is not None and _cell_text(v).strip()}
-        if cells:
-            out.append(_Row(sheet, number, cells))
-    if out and not any(keys):
-        problems.append(XlsFormProblem(sheet, 1, "the first row must hold the column names"))
-    return out
+    children: list[Row] = field(default_factory=list)
 
 
 def _structure(words: list[str]) -> str | None:
@@ -169,7 +81,7 @@ def _structure(words: list[str]) -> str | None:
     return None
 
 
-def _our_type(words: list[str], row: _Row) -> str | None:
+def _our_type(words: list[str], row: Row) -> str | None:
     base, px = words[0].lower(), row.word(PX + "type")
     appearance = row.word("appearance").lower().split()
     if base == "select_one":
@@ -193,7 +105,7 @@ class _Converter:
         self.default = default
         self.languages = languages
         self.problems = problems
-        self.lists: dict[str, list[tuple[_Row, str]]] = {}
+        self.lists: dict[str, list[tuple[Row, str]]] = {}
         self.sections: list[dict[str, Any]] = []
         self.locations: dict[tuple[object, ...], Location] = {}
         self.types: dict[str, str] = {}
@@ -202,12 +114,12 @@ class _Converter:
         self.title: dict[str, str] = {}
         self.default_open = False
 
-    def problem(self, row: _Row, message: str) -> None:
+    def problem(self, row: Row, message: str) -> None:
         self.problems.append(XlsFormProblem(row.sheet, row.number, message))
 
     # ---- settings and choices ----------------------------------------------------------------
 
-    def document(self, settings: _Row | None, name: str) -> dict[str, Any]:
+    def document(self, settings: Row | None, name: str) -> dict[str, Any]:
         self.locations[()] = (settings.sheet, settings.number) if settings else ("settings", None)
         get = settings.word if settings else (lambda _: "")
         text = (lambda c: settings.text(c, self.default)) if settings else (lambda _: {})
@@ -223,7 +135,7 @@ class _Converter:
             data["purpose"] = get(PX + "purpose")
         return data
 
-    def read_choices(self, rows: list[_Row]) -> None:
+    def read_choices(self, rows: list[Row]) -> None:
         for row in rows:
             self.unsupported_columns(row)
             list_name, code = row.word("list_name"), row.word("name")
@@ -236,7 +148,7 @@ class _Converter:
                 continue
             choices.append((row, code))
 
-    def option(self, row: _Row, code: str, with_exclusive: bool) -> dict[str, Any]:
+    def option(self, row: Row, code: str, with_exclusive: bool) -> dict[str, Any]:
         out: dict[str, Any] = {"code": code, "label": row.text("label", self.default)}
         if with_exclusive and row.raw(PX + "exclusive") is not None:
             out["exclusive"] = self.flag(row, PX + "exclusive")
@@ -244,45 +156,35 @@ class _Converter:
 
     # ---- cells ---------------------------------------------------------------------------------
 
-    def unsupported_columns(self, row: _Row) -> None:
+    def unsupported_columns(self, row: Row) -> None:
         for (column, _), value in row.cells.items():
-            if column == "media":
-                self.problem(row, "media (images, audio, video) are not supported")
-            elif column in _UNSUPPORTED_COLUMNS:
-                self.problem(row, f"{_UNSUPPORTED_COLUMNS[column]} are not supported ({column} {_cell_text(value)})")
-        if row.raw("read_only") is not None and self.flag(row, "read_only"):
-            self.problem(row, "read-only questions are not supported (read_only)")
+            if column in _UNSUPPORTED_COLUMNS and cell_text(value).strip().lower() not in FALSE_WORDS:
+                self.problem(row, f"{_UNSUPPORTED_COLUMNS[column]} are not supported ({column} {cell_text(value)})")
 
-    def flag(self, row: _Row, column: str) -> bool:
+    def flag(self, row: Row, column: str) -> bool:
         raw = row.raw(column)
         if raw is None or isinstance(raw, bool):
             return bool(raw)
-        word = _cell_text(raw).strip().lower()
+        word = cell_text(raw).strip().lower()
         if word in TRUE_WORDS | FALSE_WORDS:
             return word in TRUE_WORDS
         extra = " (required expressions are not supported)" if column == "required" else ""
-        self.problem(row, f'{column} must be yes or no, not "{_cell_text(raw)}"{extra}')
+        self.problem(row, f'{column} must be yes or no, not "{cell_text(raw)}"{extra}')
         return False
 
-    def whole(self, row: _Row, column: str) -> object:
-        raw = row.raw(column)
-        if isinstance(raw, float) and raw.is_integer():
-            return int(raw)
-        text = _cell_text(raw).strip()
-        return int(text) if text.isdigit() else raw  # anything else: parse_definition says what is wrong
+    @staticmethod
+    def number(raw: object, date: bool = False) -> object:
+        """A number cell (or a date as text); parse_definition says what is wrong with others."""
+        if date or not isinstance(raw, str | float):
+            return cell_text(raw).strip() if date else raw
+        if isinstance(raw, float):
+            return int(raw) if raw.is_integer() else raw
+        try:
+            return float(raw) if "." in raw else int(raw)
+        except ValueError:
+            return raw
 
-    def bound(self, row: _Row, column: str, date: bool) -> object:
-        raw = row.raw(column)
-        if date:
-            return _cell_text(raw).strip()
-        if isinstance(raw, str):
-            try:
-                return float(raw) if "." in raw else int(raw)
-            except ValueError:
-                return raw  # parse_definition reports it
-        return raw
-
-    def condition(self, row: _Row, column: str, self_type: str | None = None) -> dict[str, Any] | None:
+    def condition(self, row: Row, column: str, self_type: str | None = None) -> dict[str, Any] | None:
         expression = row.word(column)
         if not expression:
             return None
@@ -292,7 +194,7 @@ class _Converter:
             self.problem(row, f'{column} "{expression}": {exc}')
             return None
 
-    def constraints(self, row: _Row, qtype: str) -> list[dict[str, Any]]:
+    def constraints(self, row: Row, qtype: str) -> list[dict[str, Any]]:
         numbered = sorted(int(m[1]) for c, _ in row.cells if (m := re.fullmatch(PX + r"constraint_(\d+)", c)))
         columns = [("constraint", "constraint_message")]
         columns += [(f"{PX}constraint_{n}", f"{PX}constraint_message_{n}") for n in numbered]
@@ -305,7 +207,7 @@ class _Converter:
                 out.append({"rule": rule, "message": message})
         return out
 
-    def common(self, q: dict[str, Any], row: _Row) -> None:
+    def common(self, q: dict[str, Any], row: Row) -> None:
         """Fields every question may have, from the row of the question (or of its group)."""
         for key, column in (("help", "hint"), ("required_message", "required_message"), ("other_label", None)):
             value = row.text(column or PX + key, self.default)
@@ -322,22 +224,22 @@ class _Converter:
         if constraints := self.constraints(row, q["type"]):
             q["constraints"] = constraints
 
-    def claim(self, row: _Row, name: str) -> None:
+    def claim(self, row: Row, name: str) -> None:
         if name in self.names:
             self.problem(row, f'duplicate name "{name}" (also on row {self.names[name]})')
         self.names.setdefault(name, row.number)
 
     # ---- the survey sheet ----------------------------------------------------------------------
 
-    def read_survey(self, rows: list[_Row]) -> None:
+    def read_survey(self, rows: list[Row]) -> None:
         for row in rows:  # types first: an expression may name a question further down
-            words = row.word("type").split()
-            if words and _structure(words) == "begin_group" and row.word(PX + "type") in _COMPOSITE:
-                self.types[row.word("name")] = row.word(PX + "type")
-            elif words and (qtype := _our_type(words, row)):
-                self.types.setdefault(row.word("name"), qtype)
-            if words and _structure(words) == "begin_group":
+            words = row.word("type").split() or ["?"]
+            if _structure(words) == "begin_group":
                 self.group_names.add(row.word("name"))
+                if row.word(PX + "type") in _COMPOSITE:
+                    self.types[row.word("name")] = row.word(PX + "type")
+            elif qtype := _our_type(words, row):
+                self.types.setdefault(row.word("name"), qtype)
         stack: list[_Group] = []
         for row in rows:
             words = row.word("type").split()
@@ -352,8 +254,9 @@ class _Converter:
                     self.problem(row, f'"{row.word("type")}" has no matching begin')
                 else:
                     self.close(stack.pop(), stack)
-            elif in_repeat:
-                continue
+            elif in_repeat:  # reported once, at the repeat; only its groups are followed
+                if structure == "begin_group":
+                    stack.append(_Group("flat", row))
             elif not words:
                 self.problem(row, "the row has no type")
             elif structure == "begin_group":
@@ -370,7 +273,7 @@ class _Converter:
         for group in stack:
             self.problem(group.row, f'"{group.row.word("type")}" has no matching end')
 
-    def open(self, row: _Row, stack: list[_Group]) -> None:
+    def open(self, row: Row, stack: list[_Group]) -> None:
         px, name = row.word(PX + "type"), row.word("name")
         condition = self.condition(row, "relevant")
         if any(g.kind in _COMPOSITE for g in stack):
@@ -399,7 +302,7 @@ class _Converter:
         if group.kind in _COMPOSITE and not any(g.kind == "repeat" for g in stack):
             self.add(*self.composite(group), group.row, stack)
 
-    def add(self, q: dict[str, Any], option_rows: dict[tuple[str, int], _Row], row: _Row, stack: list[_Group]) -> None:
+    def add(self, q: dict[str, Any], option_rows: dict[tuple[str, int], Row], row: Row, stack: list[_Group]) -> None:
         conditions = [g.condition for g in stack if g.kind == "flat" and g.condition is not None]
         if conditions:
             conditions += [q["show_if"]] if "show_if" in q else []
@@ -418,7 +321,7 @@ class _Converter:
             self.locations[(*path, key, i)] = (option_row.sheet, option_row.number)
         self.sections[-1]["questions"].append(q)
 
-    def question(self, row: _Row, words: list[str]) -> tuple[dict[str, Any], dict[tuple[str, int], _Row]] | None:
+    def question(self, row: Row, words: list[str]) -> tuple[dict[str, Any], dict[tuple[str, int], Row]] | None:
         base, kind, name = words[0].lower(), " ".join(words), row.word("name")
         if base in _METADATA:
             return None
@@ -443,24 +346,21 @@ class _Converter:
         self.common(q, row)
         if qtype == "info":  # a note asks nothing: answer-related columns do not apply
             q = {k: v for k, v in q.items() if k not in {"required", "required_message", "constraints"}}
-        option_rows: dict[tuple[str, int], _Row] = {}
+        option_rows: dict[tuple[str, int], Row] = {}
         if base in {"select_one", "select_multiple", "rank"}:
             option_rows = self.choice_list(q, row, words)
         elif base == "range":
             q["options"] = self.range_points(row)
         elif base == "integer":
             q["integer"] = True
-        for key in ("top", "max_length"):
+        for key in ("top", "max_length", "min", "max"):
             if row.raw(PX + key) is not None:
-                q[key] = self.whole(row, PX + key)
-        for key in ("min", "max"):
-            if row.raw(PX + key) is not None:
-                q[key] = self.bound(row, PX + key, qtype == "date")
+                q[key] = self.number(row.raw(PX + key), key in {"min", "max"} and qtype == "date")
         if unit := row.text(PX + "unit", self.default):
             q["unit"] = unit
         return q, option_rows
 
-    def choice_list(self, q: dict[str, Any], row: _Row, words: list[str]) -> dict[tuple[str, int], _Row]:
+    def choice_list(self, q: dict[str, Any], row: Row, words: list[str]) -> dict[tuple[str, int], Row]:
         base, list_name, extra = words[0].lower(), words[1] if len(words) > 1 else "", words[2:]
         if extra == ["or_other"] and base != "rank":
             q["other"] = True
@@ -480,7 +380,7 @@ class _Converter:
         q[key] = [self.option(r, code, q["type"] == "multiple_choice") for r, code in choices or []]
         return {(key, i): r for i, (r, _) in enumerate(choices or [])}
 
-    def range_points(self, row: _Row) -> list[dict[str, Any]]:
+    def range_points(self, row: Row) -> list[dict[str, Any]]:
         text = row.word("parameters")
         pairs = [p.partition("=") for p in re.split(r"[\s,;]+", text) if p]
         params = {k.strip().lower(): v.strip() for k, sep, v in pairs if sep}
@@ -497,7 +397,7 @@ class _Converter:
         codes = [_number_text(start + i * step) for i in range(count)]
         return [{"code": c, "label": {lang: c for lang in self.languages}} for c in codes]
 
-    def composite(self, group: _Group) -> tuple[dict[str, Any], dict[tuple[str, int], _Row]]:
+    def composite(self, group: _Group) -> tuple[dict[str, Any], dict[tuple[str, int], Row]]:
         """A matrix or allocation question from its group row and its child rows."""
         row, kind, name = group.row, group.kind, group.row.word("name")
         self.claim(row, name)
@@ -547,7 +447,7 @@ class _Converter:
         return XlsFormProblem(sheet, row, f"{column}: {message}" if column else message)
 
 
-def _default_language(settings: _Row | None, languages: list[str], problems: list[XlsFormProblem]) -> str:
+def _default_language(settings: Row | None, languages: list[str], problems: list[XlsFormProblem]) -> str:
     raw = settings.word("default_language") if settings else ""
     if settings and raw and raw.lower() != "default":
         code = language_code(raw)
@@ -571,8 +471,8 @@ def _convert(
         return {}, None, [XlsFormProblem(None, None, 'the workbook has no "survey" sheet')]
     problems: list[XlsFormProblem] = []
     languages: list[str] = []
-    read = {s: _read_sheet(sheets[s], s, problems, languages) if s in sheets else [] for s in ("survey", "choices")}
-    settings_rows = _read_sheet(sheets["settings"], "settings", problems, languages) if "settings" in sheets else []
+    read = {s: read_sheet(sheets[s], s, problems, languages) if s in sheets else [] for s in ("survey", "choices")}
+    settings_rows = read_sheet(sheets["settings"], "settings", problems, languages) if "settings" in sheets else []
     settings = settings_rows[0] if settings_rows else None
     default = _default_language(settings, languages, problems)
     if default not in languages:
