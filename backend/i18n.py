@@ -65,6 +65,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Merci. Les réponses de votre organisation ont été envoyées le {date}.",
         "es": "Gracias. Las respuestas de su institución se enviaron el {date}.",
     },
+    "autosaved": {"en": "Saved", "fr": "Enregistré", "es": "Guardado"},
+    "autosave_conflict": {
+        "en": "Not saved: someone else at your force saved this questionnaire. Use a button below to review and save.",
+        "fr": "Non enregistré : une autre personne de votre organisation a enregistré ce questionnaire. "
+        "Utilisez un bouton ci-dessous pour vérifier et enregistrer.",
+        "es": "No guardado: otra persona de su institución guardó este cuestionario. "
+        "Use un botón de abajo para revisar y guardar.",
+    },
+    "autosave_invalid": {"en": "Not saved yet:", "fr": "Pas encore enregistré :", "es": "Aún no guardado:"},
+    "autosave_offline": {
+        "en": "Not saved: no connection. Your entries are still on this page.",
+        "fr": "Non enregistré : pas de connexion. Vos saisies sont toujours sur cette page.",
+        "es": "No guardado: sin conexión. Sus datos siguen en esta página.",
+    },
     "start": {"en": "Start", "fr": "Commencer", "es": "Comenzar"},
     "continue": {"en": "Continue", "fr": "Continuer", "es": "Continuar"},
     "progress": {"en": "Page {n} of {total}", "fr": "Page {n} sur {total}", "es": "Página {n} de {total}"},

@@ -71,6 +71,7 @@ def test_whole_journey(server: Server, browser: Any, page: Any) -> None:
             assert_accessible(respondent, "first question page")
         answer_visible_questions(respondent)
         respondent.get_by_role("button", name="Save and continue").click()
+        respondent.wait_for_load_state()
         assert respondent.locator(".error-summary").count() == 0, respondent.locator(".error-summary").inner_text()
         assert pages < 20
     assert pages >= 8 and respondent.url.endswith("/respond/check")

@@ -127,19 +127,20 @@
     saving = true;
     var values = fieldValues();
     values.action = ["draft"];
-    window.fetch(form.action, {
+    // form.action would be the buttons named "action": read the attribute itself.
+    window.fetch(form.getAttribute("action"), {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Autosave": "1", "Accept": "application/json" },
       body: encode(values)
     }).then(function (response) { return response.json().then(function (body) { return { status: response.status, body: body }; }); })
       .then(function (result) {
         var body = result.body;
-        if (body.saved) { revision.value = body.revision; status.textContent = status.getAttribute("data-saved") || "Saved"; }
-        else if (body.reason === "conflict") { status.textContent = "Not saved: someone else at your force saved this questionnaire. Press a button below to review and save."; }
-        else if (body.reason === "invalid") { status.textContent = "Not saved yet: " + body.errors[0].message; }
-        else { status.textContent = "Not saved."; }
+        if (body.saved) { revision.value = body.revision; status.textContent = status.getAttribute("data-saved"); }
+        else if (body.reason === "conflict") { status.textContent = status.getAttribute("data-conflict"); }
+        else if (body.reason === "invalid") { status.textContent = status.getAttribute("data-invalid") + " " + body.errors[0].message; }
+        else { status.textContent = status.getAttribute("data-offline"); }
       })
-      .catch(function () { status.textContent = "Not saved: no connection. Your entries are still on this page."; })
+      .catch(function () { status.textContent = status.getAttribute("data-offline"); })
       .then(function () { saving = false; if (pending) { pending = false; autosave(); } });
   }
 
