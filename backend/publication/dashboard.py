@@ -9,7 +9,7 @@ from typing import Any
 from backend.i18n import pick
 from backend.partners.peer_groups import ALL, DIMENSIONS, dimension_label, label
 from backend.publication.charts import Chart, chart_for
-from backend.publication.disclosure import DisclosedRound
+from backend.publication.disclosure import SUPPRESSED_SMALL, DisclosedRound
 from backend.surveys.answers import Answers
 from backend.surveys.definition import Section, Survey
 from backend.surveys.display import answer_text

@@ -23,7 +23,6 @@ from backend.surveys.answers import answer_to_form, check_all, first_field, is_s
 from backend.surveys.conditions import condition_to_data, referenced_questions
 from backend.surveys.describe import describe
 from backend.surveys.display import answer_text
-from backend.surveys.normalise import survey_to_data
 
 
 def _question_views(
@@ -262,12 +261,6 @@ class RespondentController(Controller):
         if r.response["status"] != "submitted":
             return redirect("/respond")
         return await render(request, "respond/done.html", r=r, lang=r.lang, sections=_check_rows(r))
-
-    @get("/respond/definition.json", media_type=MediaType.JSON)
-    async def definition(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
-        """The questionnaire the respondent is answering (for the page script's conditions)."""
-        r = await load_respondent(request)
-        return survey_to_data(r.survey)
 
 
 def _check_rows(r: Respondent) -> list[dict[str, Any]]:
