@@ -73,9 +73,10 @@ def build_panels(
             g = dq.group(group)
             own_text = answer_text(q, own, lang, d) if own else ""
             if g is None:
-                panels.append(
-                    QuestionPanel(q.id, pick(q.label, lang, d), None, "no force in this group answered", own_text)
-                )
+                # No force of the group answered: said the same way as any small group, so
+                # that an empty group is not singled out either.
+                withheld = SUPPRESSED_SMALL.format(k=disclosed.min_group_size)
+                panels.append(QuestionPanel(q.id, pick(q.label, lang, d), None, withheld, own_text))
                 continue
             chart = chart_for(q, dq, g, survey, lang, own.get(q.id) if own else None, group_label)
             panels.append(QuestionPanel(q.id, pick(q.label, lang, d), chart, g.suppressed_reason, own_text))
