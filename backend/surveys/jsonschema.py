@@ -16,6 +16,10 @@ Enable it in VS Code (YAML extension) with a first line in a definition file:
 or for every file of the folder, in `.vscode/settings.json`:
 
     "yaml.schemas": {"./surveys/schema.json": "surveys/*.yaml"}
+
+The schema declares draft 2020-12 but keeps to keywords draft-07 tools also know (the YAML
+language server behind that extension validates draft-07): `$defs` is only reached through
+local `$ref` JSON pointers, and `schema_errors` below refuses any keyword outside that set.
 """
 
 from __future__ import annotations

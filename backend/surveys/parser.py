@@ -7,6 +7,7 @@ run reports every problem, not just the first.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -100,6 +101,9 @@ class _Parser:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.problem((*path, key), f'"{key}" must be a number, not {value!r}')
             return None
+        if not math.isfinite(value):
+            self.problem((*path, key), f'"{key}" must be a finite number, not {value!r}')
+            return None
         return value
 
     def positive_int(self, raw: dict[str, Any], key: str, path: Path) -> int | None:
@@ -145,6 +149,8 @@ class _Parser:
                         at_key=True,
                     )
                     continue
+                if isinstance(s, int | float) and not isinstance(s, bool):
+                    s = str(s)  # as for a plain `label: 100`
                 if not isinstance(s, str) or not s.strip():
                     self.problem((*where, lang), f'the "{lang}" text of "{key}" must be a non-empty string')
                     continue

@@ -85,6 +85,16 @@ class SafeQuotingDumper(yaml.SafeDumper):
     """Quotes any string that YAML 1.1 *or* the core schema would read as something else, so
     files we write read back the same with our loader and with other YAML tools."""
 
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        # NEL and the Unicode line/paragraph separators survive only as escapes; in any other
+        # style a reader folds them into line breaks.
+        if any(ch in data for ch in "\x85\u2028\u2029"):
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+        return super().represent_str(data)
+
+
+SafeQuotingDumper.add_representer(str, SafeQuotingDumper.represent_str)
+
 
 SafeQuotingDumper.yaml_implicit_resolvers = {
     first: list(yaml.SafeDumper.yaml_implicit_resolvers.get(first, []))
@@ -119,36 +129,66 @@ def load_located(text: str) -> Located:
         located.positions[()] = (1, 1)
         return located
     constructor = CoreSchemaLoader("")
-    located.data = _convert(node, (), located, constructor)
+    located.data = _convert(node, (), located, constructor, ())
     return located
 
 
-def _convert(node: yaml.Node, path: Path, out: Located, constructor: yaml.SafeLoader) -> object:
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _scalar(node: yaml.Node, constructor: yaml.SafeLoader) -> object:
+    """A scalar's value; a value YAML cannot build (a 30 February, an unknown tag) becomes a
+    located problem instead of an exception."""
+    try:
+        return constructor.construct_object(node, deep=True)
+    except (ValueError, OverflowError, yaml.YAMLError) as exc:
+        line, col = _mark(node)
+        if isinstance(exc, yaml.constructor.ConstructorError) and exc.problem:
+            reason = exc.problem.split(" for ")[0].strip()
+            if "could not determine a constructor" in exc.problem:
+                reason = f"unknown tag {node.tag}"
+        elif node.tag == "tag:yaml.org,2002:timestamp":
+            reason = "not a real date"
+        else:
+            reason = str(exc).split("\n")[0]
+        raise YamlSyntaxError(f"cannot read the value {node.value!r}: {reason}", line, col) from exc
+
+
+def _convert(node: yaml.Node, path: Path, out: Located, constructor: yaml.SafeLoader, stack: tuple[int, ...]) -> object:
+    if id(node) in stack:
+        line, col = _mark(node)
+        raise YamlSyntaxError("an alias refers to the block that contains it (an endless loop)", line, col)
+    stack = (*stack, id(node))
     out.positions.setdefault(path, _mark(node))
     if isinstance(node, yaml.MappingNode):
-        result: dict[object, object] = {}
+        merged: dict[object, object] = {}
+        explicit: dict[object, object] = {}
         for key_node, value_node in node.value:
-            key = constructor.construct_object(key_node, deep=True)
-            if key == "<<":  # merge key: flatten the merged mapping(s) in
-                merged = _convert(value_node, path, out, constructor)
-                for m in merged if isinstance(merged, list) else [merged]:
-                    if isinstance(m, dict):
-                        for k, v in m.items():
-                            result.setdefault(k, v)
+            if key_node.tag == MERGE_TAG:
+                # `<<: *base` (or a list of them): keys written here win over merged ones, and
+                # among merged mappings the first listed wins, as YAML specifies.
+                value = _convert(value_node, path, out, constructor, stack)
+                for m in value if isinstance(value, list) else [value]:
+                    if not isinstance(m, dict):
+                        line, col = _mark(value_node)
+                        raise YamlSyntaxError("a merge (<<) needs a mapping or a list of mappings", line, col)
+                    for k, v in m.items():
+                        merged.setdefault(k, v)
                 continue
+            key = _scalar(key_node, constructor) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             key_str = key if isinstance(key, str | int) else str(key)
             child = (*path, key_str)
-            if key_str in result:
+            if key_str in explicit:
                 out.duplicate_keys.append((child, _mark(key_node)))
             out.key_positions[child] = _mark(key_node)
             out.positions[child] = _mark(value_node)
-            result[key_str] = _convert(value_node, child, out, constructor)
-        return result
+            explicit[key_str] = _convert(value_node, child, out, constructor, stack)
+        return {**merged, **explicit}
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
             child = (*path, index)
             out.positions[child] = _mark(item)
-            items.append(_convert(item, child, out, constructor))
+            items.append(_convert(item, child, out, constructor, stack))
         return items
-    return constructor.construct_object(node, deep=True)
+    return _scalar(node, constructor)

@@ -53,7 +53,7 @@ def test_every_type_in_french_with_errors(server: Server, browser: Any, setup: t
     js_errors: list[str] = []
     page.on("pageerror", lambda exc: js_errors.append(str(exc)))
     start(page, urls[0], "fr")
-    assert page.locator("h1").inner_text() == "Gestion des marchés de la drogue : pratiques actuelles" or page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("html").get_attribute("lang") == "fr"
     page.locator(".task a").first.click()
 
     # --- strategy: info, yes/no with live conditions, date, ranking, single choice ---

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from backend.cli.runtime import CliError
 from backend.cli.surveys_extra import diff_command
@@ -17,6 +18,7 @@ from backend.surveys.diff import diff_surveys, format_diff
 from backend.surveys.files import load_file
 from backend.surveys.normalise import survey_to_data, to_yaml
 from backend.surveys.parser import parse_definition
+from tests.unit.test_definition_roundtrip import definitions
 
 SURVEYS = Path(__file__).resolve().parents[2] / "surveys"
 LANGS = ("en", "fr", "es")
@@ -444,3 +446,17 @@ def test_command_missing_file(tmp_path: Path) -> None:
         diff_command(argparse.Namespace(a=str(tmp_path / "nope.yaml"), b=str(SURVEYS / "force-profile.yaml")))
     assert caught.value.status == 2
     assert caught.value.message == f"no such file: {tmp_path / 'nope.yaml'}"
+
+
+# ---- on arbitrary valid definitions ---------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(definitions(), definitions())
+def test_any_difference_is_reported(first: dict[str, Any], second: dict[str, Any]) -> None:
+    a, b = build(first), build(second)
+    assert diff_surveys(a, a).identical
+    diff = diff_surveys(a, b)
+    assert diff.identical == (a == b)
+    assert format_diff(diff).endswith("\n")
+    assert all(q.changes for q in diff.questions_changed)

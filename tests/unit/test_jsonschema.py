@@ -6,6 +6,7 @@ import argparse
 import copy
 import importlib.util
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -224,3 +225,30 @@ def test_nested_conditions_are_checked() -> None:
 def test_the_small_validator_refuses_keywords_it_does_not_know() -> None:
     with pytest.raises(ValueError, match="not supported: maxItems"):
         schema_errors([1, 2], {"type": "array", "maxItems": 1})
+
+
+DRAFT_07_KEYWORDS = {
+    "$schema", "$id", "$ref", "title", "description", "format", "type", "enum", "const", "pattern", "minLength",
+    "minimum", "properties", "required", "additionalProperties", "propertyNames", "minProperties", "items",
+    "minItems", "uniqueItems", "allOf", "oneOf", "if", "then", "else",
+}  # fmt: skip
+
+
+def test_only_keywords_draft_07_tools_understand(schema: dict[str, Any]) -> None:
+    """Editors' YAML language server validates draft-07: stay within what it knows."""
+    used: set[str] = set()
+
+    def walk(node: Any, in_properties: bool = False) -> None:
+        if isinstance(node, dict):
+            for key, sub in node.items():
+                if not in_properties:
+                    used.add(key)
+                walk(sub, in_properties=key in {"properties", "$defs"} and not in_properties)
+        elif isinstance(node, list):
+            for sub in node:
+                walk(sub)
+
+    walk(schema)
+    assert used - {"$defs"} <= DRAFT_07_KEYWORDS
+    refs = re.findall(r'"\$ref": "([^"]+)"', schema_text())
+    assert refs and all(r.startswith("#/$defs/") and r[len("#/$defs/") :] in schema["$defs"] for r in refs)
