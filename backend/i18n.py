@@ -79,6 +79,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Non enregistré : pas de connexion. Vos saisies sont toujours sur cette page.",
         "es": "No guardado: sin conexión. Sus datos siguen en esta página.",
     },
+    "autosave_expired": {
+        "en": "Not saved: your session has ended. Keep this page open, open your personal link in a new tab, "
+        "then come back and save.",
+        "fr": "Non enregistré : votre session a expiré. Gardez cette page ouverte, ouvrez votre lien personnel "
+        "dans un nouvel onglet, puis revenez enregistrer.",
+        "es": "No guardado: su sesión ha terminado. Mantenga esta página abierta, abra su enlace personal en "
+        "otra pestaña y vuelva para guardar.",
+    },
     "start": {"en": "Start", "fr": "Commencer", "es": "Comenzar"},
     "continue": {"en": "Continue", "fr": "Continuer", "es": "Continuar"},
     "progress": {"en": "Page {n} of {total}", "fr": "Page {n} sur {total}", "es": "Página {n} de {total}"},

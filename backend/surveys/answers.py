@@ -1,21 +1,29 @@
-"""Answers: from form fields to values, back again, and checked by the format's rules.
+"""Answers checked by the format's rules: visibility, each question's own rules, pages and submission.
 
-Pure functions. Form data is a mapping from field name to the list of submitted strings
-(the shape of an HTML form). Field names: the question id; `id.other` for "other, please
-specify"; `id.<item>` for allocation shares and matrix rows; `id.<n>` for ranking positions.
-Answers are a flat JSON object: `{question_id: value, "question_id.other": "text"}`.
+Pure functions. Form field names and the shape of answers: `answer_fields.py`; reading form
+fields into answer values and back: `answer_forms.py`. Their names are re-exported here, where
+callers have always imported them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from backend.i18n import pick, t
+
+# Re-exported names (`X as X`): callers import them from this module.
+from backend.surveys.answer_fields import Answers as Answers
+from backend.surveys.answer_fields import Form as Form
+from backend.surveys.answer_fields import first_field as first_field
+from backend.surveys.answer_fields import other_key as other_key
+from backend.surveys.answer_fields import rank_positions as rank_positions
+from backend.surveys.answer_forms import InvalidAnswer, format_number
+from backend.surveys.answer_forms import answer_to_form as answer_to_form
+from backend.surveys.answer_forms import form_to_answer as form_to_answer
+from backend.surveys.answer_forms import parse_date as parse_date
+from backend.surveys.answer_forms import parse_number as parse_number
+from backend.surveys.codes import answer_codes
 from backend.surveys.conditions import evaluate
 from backend.surveys.definition import (
     DONT_KNOW_CODE,
@@ -27,11 +35,7 @@ from backend.surveys.definition import (
     Section,
     Survey,
 )
-from backend.surveys.parser import answer_codes
 from backend.surveys.spec import ALLOCATION_TOTAL, DEFAULT_MAX_LENGTH
-
-Form = Mapping[str, list[str]]
-Answers = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -40,25 +44,6 @@ class AnswerError:
     #: The form field to link to from the error summary.
     field: str
     message: str
-
-
-def other_key(question_id: str) -> str:
-    return f"{question_id}.other"
-
-
-def rank_positions(q: Question) -> int:
-    return q.top or len(q.items)
-
-
-def first_field(q: Question) -> str:
-    """The id of the first form control of a question (error summary links go there)."""
-    if q.type == "allocation":
-        return f"{q.id}.{q.items[0].code}"
-    if q.type == "matrix":
-        return f"{q.id}.{q.rows[0].code}"
-    if q.type == "ranking":
-        return f"{q.id}.1"
-    return q.id
 
 
 # ---- visibility -----------------------------------------------------------------------
@@ -90,167 +75,23 @@ def is_shown(survey: Survey, section: Section, q: Question | None, answers: Answ
     return q is None or q.show_if is None or evaluate(q.show_if, kept)
 
 
-# ---- answer → form --------------------------------------------------------------------
-
-
-def _fmt_number(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def answer_to_form(q: Question, answers: Answers) -> dict[str, list[str]]:
-    value = answers.get(q.id)
-    out: dict[str, list[str]] = {}
-    if value is None:
-        return out
-    if q.type == "multiple_choice" and isinstance(value, list):
-        out[q.id] = [str(v) for v in value]
-    elif q.type == "allocation" and isinstance(value, dict):
-        for code, share in value.items():
-            out[f"{q.id}.{code}"] = [_fmt_number(share)]
-    elif q.type == "matrix" and isinstance(value, dict):
-        for row, code in value.items():
-            out[f"{q.id}.{row}"] = [str(code)]
-    elif q.type == "ranking" and isinstance(value, list):
-        for position, code in enumerate(value, start=1):
-            out[f"{q.id}.{position}"] = [str(code)]
-    elif q.type == "number":
-        out[q.id] = [_fmt_number(value)]
-    else:
-        out[q.id] = [str(value)]
-    if other_key(q.id) in answers:
-        out[other_key(q.id)] = [str(answers[other_key(q.id)])]
-    return out
-
-
-# ---- form → answer --------------------------------------------------------------------
-
-
-def _one(form: Form, name: str) -> str:
-    values = form.get(name) or []
-    return values[0].strip() if values else ""
-
-
-_THOUSANDS = re.compile(r"^-?\d{1,3}([,.\s]\d{3})+$")
-
-
-def parse_number(raw: str, integer: bool) -> float | int | None:
-    """Numbers as people type them: spaces, thousands separators, a decimal comma."""
-    s = raw.replace("\u00a0", " ").replace("\u202f", " ").strip()
-    if integer and _THOUSANDS.match(s):
-        s = re.sub(r"[,.\s]", "", s)
-    s = s.replace(" ", "")
-    if "," in s and "." not in s and s.count(",") == 1:
-        s = s.replace(",", ".")
-    try:
-        number = float(s)
-    except ValueError:
-        return None
-    if not math.isfinite(number):
-        return None
-    if number.is_integer() and (integer or "." not in s):
-        return int(number)
-    return number
-
-
-def parse_date(raw: str) -> str | None:
-    s = raw.strip()
-    try:
-        return dt.date.fromisoformat(s).isoformat()
-    except ValueError:
-        pass
-    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", s)
-    if m:
-        try:
-            return dt.date(int(m[3]), int(m[2]), int(m[1])).isoformat()
-        except ValueError:
-            return None
-    return None
-
-
-class _Invalid(Exception):
-    def __init__(self, key: str, field: str | None = None, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.field = field
-        self.values = values
-
-
-def form_to_answer(q: Question, form: Form) -> tuple[Any, str | None]:
-    """The answer value a question's fields hold (None when empty), and the "other" text.
-
-    Raises _Invalid for input that is not a value of the question's kind at all.
-    """
-    other_text = _one(form, other_key(q.id)) or None
-    if q.type in {"single_choice", "yes_no", "scale"}:
-        code = _one(form, q.id)
-        return (code or None), (other_text if code == OTHER_CODE else None)
-    if q.type == "multiple_choice":
-        codes = [c for c in (form.get(q.id) or []) if c]
-        codes = list(dict.fromkeys(codes))
-        return (codes or None), (other_text if OTHER_CODE in codes else None)
-    if q.type == "number":
-        raw = _one(form, q.id)
-        if not raw:
-            return None, None
-        number = parse_number(raw, q.integer)
-        if number is None:
-            raise _Invalid("not_a_number")
-        return number, None
-    if q.type == "allocation":
-        shares: dict[str, float | int] = {}
-        for item in q.items:
-            name = f"{q.id}.{item.code}"
-            raw = _one(form, name)
-            if not raw:
-                continue
-            number = parse_number(raw, False)
-            if number is None:
-                raise _Invalid("not_a_number", name)
-            shares[item.code] = number
-        return (shares or None), None
-    if q.type == "ranking":
-        order = [_one(form, f"{q.id}.{n}") for n in range(1, rank_positions(q) + 1)]
-        while order and not order[-1]:
-            order.pop()
-        return (order or None), None
-    if q.type == "matrix":
-        rows = {r.code: _one(form, f"{q.id}.{r.code}") for r in q.rows}
-        chosen = {k: v for k, v in rows.items() if v}
-        return (chosen or None), None
-    if q.type == "date":
-        raw = _one(form, q.id)
-        if not raw:
-            return None, None
-        value = parse_date(raw)
-        if value is None:
-            raise _Invalid("bad_date")
-        return value, None
-    if q.type in {"short_text", "long_text"}:
-        raw = (form.get(q.id) or [""])[0]
-        # Keep what was typed (line breaks included); only surrounding blank space goes.
-        return (raw.strip() or None), None
-    return None, None
-
-
 # ---- checking -------------------------------------------------------------------------
 
 
 def _check_value(q: Question, value: Any, other_text: str | None, lang: str, default: str, complete: bool) -> None:
-    """Raise _Invalid when a non-empty `value` breaks the question's own rules.
+    """Raise InvalidAnswer when a non-empty `value` breaks the question's own rules.
 
     `complete` False (a draft save) lets a half-done allocation, ranking or matrix through.
     """
     codes = answer_codes(q)
     if q.type in {"single_choice", "yes_no", "scale"}:
         if not isinstance(value, str) or (codes is not None and value not in codes):
-            raise _Invalid("bad_choice")
+            raise InvalidAnswer("bad_choice")
         if value == OTHER_CODE and not other_text:
-            raise _Invalid("other_missing", other_key(q.id))
+            raise InvalidAnswer("other_missing", other_key(q.id))
     elif q.type == "multiple_choice":
         if not isinstance(value, list) or any(c not in (codes or []) for c in value):
-            raise _Invalid("bad_choice")
+            raise InvalidAnswer("bad_choice")
         exclusive = {o.code: o for o in q.options if o.exclusive}
         if q.dont_know:
             exclusive[DONT_KNOW_CODE] = None  # type: ignore[assignment]
@@ -258,21 +99,21 @@ def _check_value(q: Question, value: Any, other_text: str | None, lang: str, def
             if code in exclusive and len(value) > 1:
                 option = exclusive[code]
                 label = pick(option.label, lang, default) if option else t("dont_know", lang)
-                raise _Invalid("exclusive", option=label)
+                raise InvalidAnswer("exclusive", option=label)
         if OTHER_CODE in value and not other_text:
-            raise _Invalid("other_missing", other_key(q.id))
+            raise InvalidAnswer("other_missing", other_key(q.id))
     elif q.type == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _Invalid("not_a_number")
+            raise InvalidAnswer("not_a_number")
         if q.integer and not float(value).is_integer():
-            raise _Invalid("not_whole")
+            raise InvalidAnswer("not_whole")
         if q.min is not None and value < q.min:
-            raise _Invalid("too_small", min=_fmt_number(q.min))
+            raise InvalidAnswer("too_small", min=format_number(q.min))
         if q.max is not None and value > q.max:
-            raise _Invalid("too_large", max=_fmt_number(q.max))
+            raise InvalidAnswer("too_large", max=format_number(q.max))
     elif q.type == "allocation":
         if not isinstance(value, dict):
-            raise _Invalid("not_a_number")
+            raise InvalidAnswer("not_a_number")
         item_codes = [i.code for i in q.items]
         for code, share in value.items():
             if (
@@ -282,42 +123,42 @@ def _check_value(q: Question, value: Any, other_text: str | None, lang: str, def
                 or share < 0
                 or share > ALLOCATION_TOTAL
             ):
-                raise _Invalid("share_range", f"{q.id}.{code}", total=ALLOCATION_TOTAL)
+                raise InvalidAnswer("share_range", f"{q.id}.{code}", total=ALLOCATION_TOTAL)
         if complete and abs(sum(value.values()) - ALLOCATION_TOTAL) > 0.01:
-            raise _Invalid("must_total", total=ALLOCATION_TOTAL)
+            raise InvalidAnswer("must_total", total=ALLOCATION_TOTAL)
     elif q.type == "ranking":
         item_codes = [i.code for i in q.items]
         if not isinstance(value, list) or any(c not in item_codes for c in value if c):
-            raise _Invalid("bad_choice")
+            raise InvalidAnswer("bad_choice")
         if "" in value:
-            raise _Invalid("rank_incomplete")
+            raise InvalidAnswer("rank_incomplete")
         if len(set(value)) != len(value):
-            raise _Invalid("rank_duplicate")
+            raise InvalidAnswer("rank_duplicate")
         if complete and len(value) != rank_positions(q):
-            raise _Invalid("rank_all", n=rank_positions(q))
+            raise InvalidAnswer("rank_all", n=rank_positions(q))
     elif q.type == "matrix":
         row_codes = [r.code for r in q.rows]
         if not isinstance(value, dict):
-            raise _Invalid("bad_choice")
+            raise InvalidAnswer("bad_choice")
         for row, code in value.items():
             if row not in row_codes or code not in (codes_for_matrix(q)):
-                raise _Invalid("bad_choice", f"{q.id}.{row}")
+                raise InvalidAnswer("bad_choice", f"{q.id}.{row}")
         missing = [r for r in row_codes if r not in value]
         if complete and missing:
-            raise _Invalid("matrix_row", f"{q.id}.{missing[0]}")
+            raise InvalidAnswer("matrix_row", f"{q.id}.{missing[0]}")
     elif q.type == "date":
         if not isinstance(value, str) or parse_date(value) != value:
-            raise _Invalid("bad_date")
+            raise InvalidAnswer("bad_date")
         if q.min is not None and value < str(q.min):
-            raise _Invalid("date_too_early", min=q.min)
+            raise InvalidAnswer("date_too_early", min=q.min)
         if q.max is not None and value > str(q.max):
-            raise _Invalid("date_too_late", max=q.max)
+            raise InvalidAnswer("date_too_late", max=q.max)
     elif q.type in {"short_text", "long_text"}:
         limit = q.max_length or DEFAULT_MAX_LENGTH[q.type]
         if not isinstance(value, str):
-            raise _Invalid("constraint")
+            raise InvalidAnswer("constraint")
         if len(value) > limit:
-            raise _Invalid("too_long", max=limit)
+            raise InvalidAnswer("too_long", max=limit)
 
 
 def codes_for_matrix(q: Question) -> list[str]:
@@ -343,7 +184,7 @@ def check_question(
         return None
     try:
         _check_value(q, value, other_text, lang, default_language, complete=require)
-    except _Invalid as exc:
+    except InvalidAnswer as exc:
         return AnswerError(q.id, exc.field or first_field(q), t(exc.key, lang, **exc.values))
     merged = {**answers, q.id: value}
     for c in q.constraints:
@@ -376,7 +217,7 @@ def read_page(
             continue
         try:
             value, other_text = form_to_answer(q, form)
-        except _Invalid as exc:
+        except InvalidAnswer as exc:
             errors.append(AnswerError(q.id, exc.field or first_field(q), t(exc.key, lang, **exc.values)))
             continue
         page[q.id] = value

@@ -46,13 +46,15 @@ async def test_wrong_password_changes_nothing_and_says_so(client: httpx.AsyncCli
 async def test_sign_in_rotates_session_id(client: httpx.AsyncClient, surveys_dir: Path) -> None:
     await make_world(surveys_dir, forces=1)
     planted = "a" * 64
-    client.cookies.set("session", planted, domain="test.local", path="/")
-    page = await client.get("/sign-in")
-    response = await client.post(
-        "/sign-in",
-        data={"email": STAFF_EMAIL, "password": STAFF_PASSWORD, "_csrf_token": csrf_token(page.text)},
+    async with httpx.AsyncClient(
+        transport=client._transport,  # noqa: SLF001
+        base_url="http://test",
         cookies={"session": planted},
-    )
+    ) as browser:
+        page = await browser.get("/sign-in")
+        response = await browser.post(
+            "/sign-in", data={"email": STAFF_EMAIL, "password": STAFF_PASSWORD, "_csrf_token": csrf_token(page.text)}
+        )
     issued = response.cookies.get("session")
     assert issued and issued != planted
 

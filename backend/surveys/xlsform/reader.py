@@ -24,7 +24,6 @@ Choices made where XLSForm says more than our model (see `__init__` for the colu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -32,45 +31,14 @@ import openpyxl
 
 from backend.surveys.definition import Survey
 from backend.surveys.parser import parse_definition
-from backend.surveys.xlsform import (
-    CHILD_SEPARATOR,
-    FALSE_WORDS,
-    PX,
-    TRUE_WORDS,
-    Row,
-    XlsFormProblem,
-    cell_text,
-    language_code,
-    read_sheet,
-)
-from backend.surveys.xlsform.expressions import ExpressionError, parse_expression
+from backend.surveys.xlsform import PX, Row, XlsFormProblem, language_code, read_sheet
+from backend.surveys.xlsform.types import COMPOSITE, Group, TypeConverter, our_type
 
-Location = tuple[str, int | None]
-
-_UNSUPPORTED_COLUMNS = {"choice_filter": "choice filters", "trigger": "triggers", "calculation": "calculations"}
-_UNSUPPORTED_COLUMNS |= {"default": "default answers", "read_only": "read-only questions", "media": "media"}
-_METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email"}
-_METADATA |= {"audit", "start-geopoint"} | {f"uri:{m}" for m in ("deviceid", "email", "phonenumber", "username")}
-_UNSUPPORTED_TYPES = {"geopoint", "geotrace", "geoshape", "image", "audio", "video", "file", "barcode"}
-_UNSUPPORTED_TYPES |= {"acknowledge", "trigger", "hidden", "time", "datetime", "background-audio", "osm"}
-_UNSUPPORTED_TYPES |= {"xml-external", "csv-external", "select_one_from_file", "select_multiple_from_file"}
-_SIMPLE_TYPES = {"select_multiple": "multiple_choice", "rank": "ranking", "integer": "number", "decimal": "number"}
-_SIMPLE_TYPES |= {"range": "scale", "note": "info", "date": "date"}
-_COMPOSITE = ("matrix", "allocation")
-_INVALID = {"en": "This answer is not allowed.", "fr": "Réponse non acceptée.", "es": "Respuesta no válida."}
 #: Our written-form keys → the column a problem with them points at.
 _COLUMN_OF = {"id": "name", "show_if": "relevant", "help": "hint", "constraints": "constraint", "options": "choices"}
 _COLUMN_OF |= {"title": "form_title", "intro": "px_intro", "rows": "rows", "items": "choices", "languages": "languages"}
 _COLUMN_OF |= {k: PX + k for k in ("publish", "chart", "other", "other_label", "dont_know", "not_applicable", "top")}
 _COLUMN_OF |= {k: PX + k for k in ("unit", "min", "max", "max_length", "description", "privacy_notice", "purpose")}
-
-
-@dataclass
-class _Group:
-    kind: str  # section | flat | repeat | matrix | allocation
-    row: Row
-    condition: dict[str, Any] | None = None
-    children: list[Row] = field(default_factory=list)
 
 
 def _structure(words: list[str]) -> str | None:
@@ -81,43 +49,12 @@ def _structure(words: list[str]) -> str | None:
     return None
 
 
-def _our_type(words: list[str], row: Row) -> str | None:
-    base, px = words[0].lower(), row.word(PX + "type")
-    appearance = row.word("appearance").lower().split()
-    if base == "select_one":
-        return px if px in {"yes_no", "scale"} else "scale" if "likert" in appearance else "single_choice"
-    if base == "text":
-        return "long_text" if px == "long_text" or "multiline" in appearance else "short_text"
-    return _SIMPLE_TYPES.get(base)
-
-
-def _number_text(value: float) -> str:
-    value = round(value, 10)
-    return str(int(value)) if value.is_integer() else repr(value)
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-class _Converter:
-    def __init__(self, default: str, languages: list[str], problems: list[XlsFormProblem]) -> None:
-        self.default = default
-        self.languages = languages
-        self.problems = problems
-        self.lists: dict[str, list[tuple[Row, str]]] = {}
-        self.sections: list[dict[str, Any]] = []
-        self.locations: dict[tuple[object, ...], Location] = {}
-        self.types: dict[str, str] = {}
-        self.names: dict[str, int] = {}
-        self.group_names: set[str] = set()
-        self.title: dict[str, str] = {}
-        self.default_open = False
-
-    def problem(self, row: Row, message: str) -> None:
-        self.problems.append(XlsFormProblem(row.sheet, row.number, message))
-
-    # ---- settings and choices ----------------------------------------------------------------
+class _Converter(TypeConverter):
+    """The whole workbook: settings, choice lists and the survey sheet's groups; cells and types come from its bases."""
 
     def document(self, settings: Row | None, name: str) -> dict[str, Any]:
         self.locations[()] = (settings.sheet, settings.number) if settings else ("settings", None)
@@ -148,99 +85,16 @@ class _Converter:
                 continue
             choices.append((row, code))
 
-    def option(self, row: Row, code: str, with_exclusive: bool) -> dict[str, Any]:
-        out: dict[str, Any] = {"code": code, "label": row.text("label", self.default)}
-        if with_exclusive and row.raw(PX + "exclusive") is not None:
-            out["exclusive"] = self.flag(row, PX + "exclusive")
-        return out
-
-    # ---- cells ---------------------------------------------------------------------------------
-
-    def unsupported_columns(self, row: Row) -> None:
-        for (column, _), value in row.cells.items():
-            if column in _UNSUPPORTED_COLUMNS and cell_text(value).strip().lower() not in FALSE_WORDS:
-                self.problem(row, f"{_UNSUPPORTED_COLUMNS[column]} are not supported ({column} {cell_text(value)})")
-
-    def flag(self, row: Row, column: str) -> bool:
-        raw = row.raw(column)
-        if raw is None or isinstance(raw, bool):
-            return bool(raw)
-        word = cell_text(raw).strip().lower()
-        if word in TRUE_WORDS | FALSE_WORDS:
-            return word in TRUE_WORDS
-        extra = " (required expressions are not supported)" if column == "required" else ""
-        self.problem(row, f'{column} must be yes or no, not "{cell_text(raw)}"{extra}')
-        return False
-
-    @staticmethod
-    def number(raw: object, date: bool = False) -> object:
-        """A number cell (or a date as text); parse_definition says what is wrong with others."""
-        if date or not isinstance(raw, str | float):
-            return cell_text(raw).strip() if date else raw
-        if isinstance(raw, float):
-            return int(raw) if raw.is_integer() else raw
-        try:
-            return float(raw) if "." in raw else int(raw)
-        except ValueError:
-            return raw
-
-    def condition(self, row: Row, column: str, self_type: str | None = None) -> dict[str, Any] | None:
-        expression = row.word(column)
-        if not expression:
-            return None
-        try:
-            return parse_expression(expression, self.types, self_type)
-        except ExpressionError as exc:
-            self.problem(row, f'{column} "{expression}": {exc}')
-            return None
-
-    def constraints(self, row: Row, qtype: str) -> list[dict[str, Any]]:
-        numbered = sorted(int(m[1]) for c, _ in row.cells if (m := re.fullmatch(PX + r"constraint_(\d+)", c)))
-        columns = [("constraint", "constraint_message")]
-        columns += [(f"{PX}constraint_{n}", f"{PX}constraint_message_{n}") for n in numbered]
-        out = []
-        for column, message_column in columns:
-            rule = self.condition(row, column, qtype)
-            if rule is not None:
-                message = row.text(message_column, self.default)
-                message = message or {lang: _INVALID.get(lang, _INVALID["en"]) for lang in self.languages}
-                out.append({"rule": rule, "message": message})
-        return out
-
-    def common(self, q: dict[str, Any], row: Row) -> None:
-        """Fields every question may have, from the row of the question (or of its group)."""
-        for key, column in (("help", "hint"), ("required_message", "required_message"), ("other_label", None)):
-            value = row.text(column or PX + key, self.default)
-            if value:
-                q[key] = value
-        if self.flag(row, "required"):
-            q["required"] = True
-        for key in ("other", "dont_know", "not_applicable"):
-            if row.raw(PX + key) is not None:
-                q[key] = self.flag(row, PX + key)
-        for key in ("publish", "chart"):
-            if row.word(PX + key):
-                q[key] = row.word(PX + key)
-        if constraints := self.constraints(row, q["type"]):
-            q["constraints"] = constraints
-
-    def claim(self, row: Row, name: str) -> None:
-        if name in self.names:
-            self.problem(row, f'duplicate name "{name}" (also on row {self.names[name]})')
-        self.names.setdefault(name, row.number)
-
-    # ---- the survey sheet ----------------------------------------------------------------------
-
     def read_survey(self, rows: list[Row]) -> None:
         for row in rows:  # types first: an expression may name a question further down
             words = row.word("type").split() or ["?"]
             if _structure(words) == "begin_group":
                 self.group_names.add(row.word("name"))
-                if row.word(PX + "type") in _COMPOSITE:
+                if row.word(PX + "type") in COMPOSITE:
                     self.types[row.word("name")] = row.word(PX + "type")
-            elif qtype := _our_type(words, row):
+            elif qtype := our_type(words, row):
                 self.types.setdefault(row.word("name"), qtype)
-        stack: list[_Group] = []
+        stack: list[Group] = []
         for row in rows:
             words = row.word("type").split()
             structure = _structure(words) if words else None
@@ -248,7 +102,7 @@ class _Converter:
             if structure == "begin_repeat":
                 if not in_repeat:
                     self.problem(row, f"repeats are not supported ({row.word('type')})")
-                stack.append(_Group("repeat", row))
+                stack.append(Group("repeat", row))
             elif structure in {"end_group", "end_repeat"}:
                 if not stack or (stack[-1].kind == "repeat") != (structure == "end_repeat"):
                     self.problem(row, f'"{row.word("type")}" has no matching begin')
@@ -256,13 +110,13 @@ class _Converter:
                     self.close(stack.pop(), stack)
             elif in_repeat:  # reported once, at the repeat; only its groups are followed
                 if structure == "begin_group":
-                    stack.append(_Group("flat", row))
+                    stack.append(Group("flat", row))
             elif not words:
                 self.problem(row, "the row has no type")
             elif structure == "begin_group":
                 self.unsupported_columns(row)
                 self.open(row, stack)
-            elif stack and stack[-1].kind in _COMPOSITE:
+            elif stack and stack[-1].kind in COMPOSITE:
                 self.unsupported_columns(row)
                 stack[-1].children.append(row)
             else:
@@ -273,19 +127,19 @@ class _Converter:
         for group in stack:
             self.problem(group.row, f'"{group.row.word("type")}" has no matching end')
 
-    def open(self, row: Row, stack: list[_Group]) -> None:
+    def open(self, row: Row, stack: list[Group]) -> None:
         px, name = row.word(PX + "type"), row.word("name")
         condition = self.condition(row, "relevant")
-        if any(g.kind in _COMPOSITE for g in stack):
+        if any(g.kind in COMPOSITE for g in stack):
             self.problem(row, "a group inside a matrix or allocation group is not supported")
-            stack.append(_Group("flat", row))
-        elif px in _COMPOSITE:
-            stack.append(_Group(px, row, condition))
+            stack.append(Group("flat", row))
+        elif px in COMPOSITE:
+            stack.append(Group(px, row, condition))
         elif px:
             self.problem(row, f'px_type "{px}" does not fit a group (only matrix or allocation)')
-            stack.append(_Group("flat", row))
+            stack.append(Group("flat", row))
         elif stack:  # a nested group: flattened into the section that holds it
-            stack.append(_Group("flat", row, condition))
+            stack.append(Group("flat", row, condition))
         else:
             title = row.text("label", self.default) or ({lang: name for lang in self.languages} if name else {})
             section: dict[str, Any] = {"id": name or None, "title": title}
@@ -296,13 +150,13 @@ class _Converter:
             self.locations[("sections", len(self.sections))] = (row.sheet, row.number)
             self.sections.append({**section, "questions": []})
             self.default_open = False
-            stack.append(_Group("section", row))
+            stack.append(Group("section", row))
 
-    def close(self, group: _Group, stack: list[_Group]) -> None:
-        if group.kind in _COMPOSITE and not any(g.kind == "repeat" for g in stack):
+    def close(self, group: Group, stack: list[Group]) -> None:
+        if group.kind in COMPOSITE and not any(g.kind == "repeat" for g in stack):
             self.add(*self.composite(group), group.row, stack)
 
-    def add(self, q: dict[str, Any], option_rows: dict[tuple[str, int], Row], row: Row, stack: list[_Group]) -> None:
+    def add(self, q: dict[str, Any], option_rows: dict[tuple[str, int], Row], row: Row, stack: list[Group]) -> None:
         conditions = [g.condition for g in stack if g.kind == "flat" and g.condition is not None]
         if conditions:
             conditions += [q["show_if"]] if "show_if" in q else []
@@ -320,117 +174,6 @@ class _Converter:
         for (key, i), option_row in option_rows.items():
             self.locations[(*path, key, i)] = (option_row.sheet, option_row.number)
         self.sections[-1]["questions"].append(q)
-
-    def question(self, row: Row, words: list[str]) -> tuple[dict[str, Any], dict[tuple[str, int], Row]] | None:
-        base, kind, name = words[0].lower(), " ".join(words), row.word("name")
-        if base in _METADATA:
-            return None
-        if base == "calculate":
-            self.problem(row, "calculations are not supported (calculate)")
-            return None
-        if base in _UNSUPPORTED_TYPES:
-            self.problem(row, f"{base} questions are not supported ({kind})")
-            return None
-        qtype = _our_type(words, row)
-        if qtype is None:
-            self.problem(row, f'unknown question type "{kind}"')
-            return None
-        px = row.word(PX + "type")
-        if px and px != qtype:
-            self.problem(row, f'px_type "{px}" does not fit type "{kind}"')
-        self.claim(row, name)
-        q: dict[str, Any] = {"id": name or None, "type": qtype, "label": row.text("label", self.default)}
-        condition = self.condition(row, "relevant")
-        if condition is not None:
-            q["show_if"] = condition
-        self.common(q, row)
-        if qtype == "info":  # a note asks nothing: answer-related columns do not apply
-            q = {k: v for k, v in q.items() if k not in {"required", "required_message", "constraints"}}
-        option_rows: dict[tuple[str, int], Row] = {}
-        if base in {"select_one", "select_multiple", "rank"}:
-            option_rows = self.choice_list(q, row, words)
-        elif base == "range":
-            q["options"] = self.range_points(row)
-        elif base == "integer":
-            q["integer"] = True
-        for key in ("top", "max_length", "min", "max"):
-            if row.raw(PX + key) is not None:
-                q[key] = self.number(row.raw(PX + key), key in {"min", "max"} and qtype == "date")
-        if unit := row.text(PX + "unit", self.default):
-            q["unit"] = unit
-        return q, option_rows
-
-    def choice_list(self, q: dict[str, Any], row: Row, words: list[str]) -> dict[tuple[str, int], Row]:
-        base, list_name, extra = words[0].lower(), words[1] if len(words) > 1 else "", words[2:]
-        if extra == ["or_other"] and base != "rank":
-            q["other"] = True
-        elif extra:
-            self.problem(row, f'unexpected "{" ".join(extra)}" after the list name in "{" ".join(words)}"')
-        appearance = row.word("appearance").lower().split()
-        if q["type"] == "single_choice" and {"minimal", "dropdown", "autocomplete"} & set(appearance):
-            q["widget"] = "dropdown"
-        if q["type"] == "yes_no":
-            return {}  # the format supplies yes and no itself
-        choices = self.lists.get(list_name)
-        if not list_name:
-            self.problem(row, f"{base} needs the name of a choice list")
-        elif choices is None:
-            self.problem(row, f'{base} refers to missing choice list "{list_name}"')
-        key = "items" if q["type"] == "ranking" else "options"
-        q[key] = [self.option(r, code, q["type"] == "multiple_choice") for r, code in choices or []]
-        return {(key, i): r for i, (r, _) in enumerate(choices or [])}
-
-    def range_points(self, row: Row) -> list[dict[str, Any]]:
-        text = row.word("parameters")
-        pairs = [p.partition("=") for p in re.split(r"[\s,;]+", text) if p]
-        params = {k.strip().lower(): v.strip() for k, sep, v in pairs if sep}
-        try:
-            start, end, step = (float(params.get(k, d)) for k, d in (("start", "1"), ("end", "10"), ("step", "1")))
-        except ValueError:
-            self.problem(row, f'range parameters "{text}" must be numbers, as in start=1 end=5 step=1')
-            return []
-        count = round(abs(end - start) / abs(step)) + 1 if step else 0
-        if not 2 <= count <= 50:
-            self.problem(row, f'range parameters "{text}" must give between 2 and 50 scale points')
-            return []
-        step = abs(step) if end >= start else -abs(step)
-        codes = [_number_text(start + i * step) for i in range(count)]
-        return [{"code": c, "label": {lang: c for lang in self.languages}} for c in codes]
-
-    def composite(self, group: _Group) -> tuple[dict[str, Any], dict[tuple[str, int], Row]]:
-        """A matrix or allocation question from its group row and its child rows."""
-        row, kind, name = group.row, group.kind, group.row.word("name")
-        self.claim(row, name)
-        q: dict[str, Any] = {"id": name or None, "type": kind, "label": row.text("label", self.default)}
-        if group.condition is not None:
-            q["show_if"] = group.condition
-        self.common(q, row)
-        key, want = ("rows", {"select_one"}) if kind == "matrix" else ("items", {"integer", "decimal"})
-        prefix, entries, lists, option_rows = f"{name}{CHILD_SEPARATOR}", [], set(), {}
-        for child in group.children:
-            words = child.word("type").split()
-            if words[0].lower() not in want or not child.word("name").startswith(prefix):
-                self.problem(child, f'a {kind} group holds only {" or ".join(sorted(want))} rows named "{prefix}CODE"')
-                continue
-            if child.word("relevant") or child.word("constraint"):
-                self.problem(child, f"relevant and constraint on a {kind} row are not supported; set them on the group")
-            lists.add(words[1] if len(words) > 1 else "")
-            if self.flag(child, "required"):
-                q["required"] = True
-            if "required_message" not in q and (message := child.text("required_message", self.default)):
-                q["required_message"] = message
-            option_rows[(key, len(entries))] = child
-            entries.append({"code": child.word("name")[len(prefix) :], "label": child.text("label", self.default)})
-        q[key] = entries
-        if kind == "matrix" and len(lists) > 1:
-            self.problem(row, "the rows of a matrix group must all use one choice list")
-        elif kind == "matrix" and lists:
-            list_name = lists.pop()
-            if list_name not in self.lists:
-                self.problem(row, f'the rows of matrix "{name}" refer to missing choice list "{list_name}"')
-            q["options"] = [self.option(r, code, False) for r, code in self.lists.get(list_name, [])]
-            option_rows |= {("options", i): r for i, (r, _) in enumerate(self.lists.get(list_name, []))}
-        return q, option_rows
 
     # ---- after conversion ----------------------------------------------------------------------
 

@@ -135,7 +135,8 @@
     }).then(function (response) { return response.json().then(function (body) { return { status: response.status, body: body }; }); })
       .then(function (result) {
         var body = result.body;
-        if (body.saved) { revision.value = body.revision; status.textContent = status.getAttribute("data-saved"); }
+        if (result.status === 401 || result.status === 403) { status.textContent = status.getAttribute("data-expired"); }
+        else if (body.saved) { revision.value = body.revision; status.textContent = status.getAttribute("data-saved"); }
         else if (body.reason === "conflict") { status.textContent = status.getAttribute("data-conflict"); }
         else if (body.reason === "invalid") { status.textContent = status.getAttribute("data-invalid") + " " + body.errors[0].message; }
         else { status.textContent = status.getAttribute("data-offline"); }
