@@ -47,7 +47,7 @@ async def test_sign_in_rotates_session_id(client: httpx.AsyncClient, surveys_dir
     await make_world(surveys_dir, forces=1)
     planted = "a" * 64
     async with httpx.AsyncClient(
-        transport=client._transport,  # noqa: SLF001
+        transport=client._transport,
         base_url="http://test",
         cookies={"session": planted},
     ) as browser:
