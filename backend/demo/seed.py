@@ -74,7 +74,11 @@ async def seed_demo(base_url: str, secret_key: str) -> DemoAccounts:
     if not await Force.exists().where(Force.code == FORCES[0][1]):
         await _create(secret_key)
         accounts.created = True
-    open_rounds = await Response.raw("SELECT r.id FROM round r WHERE r.status = 'open' ORDER BY r.id DESC LIMIT 1")
+    open_rounds = await Response.raw(
+        "SELECT r.id FROM round r JOIN questionnaire_version v ON v.id = r.version "
+        "JOIN questionnaire q ON q.id = v.questionnaire "
+        "WHERE r.status = 'open' AND q.slug = 'drug-market-practice' ORDER BY r.id DESC LIMIT 1"
+    )
     if open_rounds:
         for inv in await round_invitations(open_rounds[0]["id"]):
             if inv["email"] == accounts.partner_email:

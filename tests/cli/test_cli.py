@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -176,6 +177,10 @@ def _demo_twice(data_dir: Path) -> None:
                 except httpx.TransportError:
                     time.sleep(0.2)
             assert httpx.get(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok", "database": "ok"}
+            link = re.search(r"(http://127\.0\.0\.1:\d+/r/\S+)", output)
+            assert link, output
+            start = httpx.get(link.group(1))
+            assert start.status_code == 200 and "Drug market practice 2027" in start.text
             assert _postgres_for(data_dir)
         finally:
             proc.send_signal(signal.SIGINT)
