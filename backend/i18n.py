@@ -87,6 +87,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "No guardado: su sesión ha terminado. Mantenga esta página abierta, abra su enlace personal en "
         "otra pestaña y vuelva para guardar.",
     },
+    "or": {"en": "or", "fr": "ou", "es": "o"},
     "start": {"en": "Start", "fr": "Commencer", "es": "Comenzar"},
     "continue": {"en": "Continue", "fr": "Continuer", "es": "Continuar"},
     "progress": {"en": "Page {n} of {total}", "fr": "Page {n} sur {total}", "es": "Página {n} de {total}"},

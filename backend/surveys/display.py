@@ -45,8 +45,14 @@ def answer_text(q: Question, answers: Answers, lang: str, default_language: str)
 
 
 def choice_options(q: Question, lang: str, default_language: str) -> list[tuple[str, str, bool]]:
-    """(code, label, exclusive) of each option a choice, yes/no, scale or matrix question shows."""
+    """(code, label, exclusive) of each option a choice, yes/no, scale or matrix question shows.
+
+    In a multiple choice the exclusive options ("none of these", "don't know") come last,
+    after "other", so that the page can set them apart with an "or"."""
     exclusive = {o.code for o in q.options if o.exclusive}
     if q.type == "multiple_choice" and q.dont_know:
         exclusive.add("dont_know")
-    return [(code, label, code in exclusive) for code, label in answer_codes_with_labels(q, lang, default_language)]
+    options = [(code, label, code in exclusive) for code, label in answer_codes_with_labels(q, lang, default_language)]
+    if q.type == "multiple_choice":
+        options.sort(key=lambda option: option[2])  # stable: the order within each part is kept
+    return options

@@ -87,6 +87,18 @@
     }
   }
 
+  /* "Please specify" appears once "other" is chosen (without JavaScript it is always there). */
+  function otherBoxes() {
+    var boxes = form.querySelectorAll("[data-other-for]");
+    for (var i = 0; i < boxes.length; i++) {
+      var id = boxes[i].getAttribute("data-other-for");
+      var chosen = form.querySelector('[name="' + id + '"][value="other"]:checked') ||
+        form.querySelector('select[name="' + id + '"] option[value="other"]:checked');
+      var input = boxes[i].querySelector("input");
+      boxes[i].hidden = !chosen && !(input && input.value);
+    }
+  }
+
   function exclusive(event) {
     var box = event.target;
     if (box.type !== "checkbox" || !box.checked) { return; }
@@ -148,6 +160,7 @@
   function changed(event) {
     if (event) { exclusive(event); }
     applyConditions();
+    otherBoxes();
     totals();
     if (timer) { clearTimeout(timer); }
     timer = setTimeout(autosave, 1200);
@@ -156,5 +169,6 @@
   form.addEventListener("change", changed);
   form.addEventListener("input", function () { totals(); if (timer) { clearTimeout(timer); } timer = setTimeout(autosave, 2000); });
   applyConditions();
+  otherBoxes();
   totals();
 })();
