@@ -89,20 +89,60 @@ def _categorical(q: Question, group: DisclosedGroup, survey: Survey, lang: str, 
         f"{v:g}% ({counts.get(code, 0)})" + ("  ◀ your force" if code in own_codes else "")
         for (code, _), v in zip(options, values, strict=True)
     ]
-    fig = go.Figure(
-        go.Bar(
-            x=values,
-            y=labels,
-            orientation="h",
-            marker_color=colours,
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x}% of forces<extra></extra>",
+    if q.chart == "stacked":
+        # One bar of 100%: each answer a segment, the viewer's own answer outlined and named.
+        fig = go.Figure()
+        for index, ((code, label), value) in enumerate(zip(options, values, strict=True)):
+            mine = code in own_codes
+            fig.add_trace(
+                go.Bar(
+                    x=[value],
+                    y=["All"],
+                    orientation="h",
+                    name=label + (" (your force)" if mine else ""),
+                    marker={
+                        "color": SCALE_COLOURS[index % len(SCALE_COLOURS)],
+                        "line": {"color": OWN_COLOUR if mine else "white", "width": 4 if mine else 1},
+                    },
+                    text=[f"{value:g}%"],
+                    textposition="inside",
+                    hovertemplate=label.replace("%", "%%") + ": %{x}% of forces<extra></extra>",
+                )
+            )
+        _layout(fig, title, 200, "% of forces")
+        fig.update_layout(barmode="stack", showlegend=True, legend={"orientation": "h", "y": -0.5})
+        fig.update_yaxes(showticklabels=False)
+    elif q.chart == "column":
+        fig = go.Figure(
+            go.Bar(
+                x=labels,
+                y=values,
+                marker_color=colours,
+                text=texts,
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{x}: %{y}% of forces<extra></extra>",
+            )
         )
-    )
-    _layout(fig, title, 90 + 34 * len(options), "% of forces")
-    fig.update_xaxes(range=[0, 130], tickvals=[0, 25, 50, 75, 100])
+        _layout(fig, title, 380, "")
+        fig.update_layout(
+            yaxis={"title": "% of forces", "range": [0, 115], "autorange": False, "tickvals": [0, 25, 50, 75, 100]}
+        )
+    else:
+        fig = go.Figure(
+            go.Bar(
+                x=values,
+                y=labels,
+                orientation="h",
+                marker_color=colours,
+                text=texts,
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}: %{x}% of forces<extra></extra>",
+            )
+        )
+        _layout(fig, title, 90 + 34 * len(options), "% of forces")
+        fig.update_xaxes(range=[0, 130], tickvals=[0, 25, 50, 75, 100])
     rows = tuple(
         (label, str(counts.get(code, 0)), f"{_pct(counts.get(code, 0), n):g}%", "✔" if code in own_codes else "")
         for code, label in options
@@ -113,20 +153,33 @@ def _categorical(q: Question, group: DisclosedGroup, survey: Survey, lang: str, 
 def _numeric(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own: Any, title: str) -> Chart:
     f = group.figures
     unit = pick(q.unit, lang, survey.default_language)
-    fig = go.Figure(
-        go.Box(
-            q1=[f["p25"]],
-            median=[f["median"]],
-            q3=[f["p75"]],
-            lowerfence=[f["p25"]],
-            upperfence=[f["p75"]],
-            y=["Peers"],
-            orientation="h",
-            marker_color=PEER_COLOUR,
-            name="Peers",
-            hovertemplate="25th: %{q1}<br>median: %{median}<br>75th: %{q3}<extra></extra>",
+    if q.chart == "dot":
+        fig = go.Figure(
+            go.Scatter(
+                x=[f["p25"], f["median"], f["p75"]],
+                y=["Peers"] * 3,
+                mode="markers+text",
+                text=["25th", "median", "75th"],
+                textposition="bottom center",
+                marker={"color": PEER_COLOUR, "size": [10, 16, 10]},
+                name="Peers",
+            )
         )
-    )
+    else:
+        fig = go.Figure(
+            go.Box(
+                q1=[f["p25"]],
+                median=[f["median"]],
+                q3=[f["p75"]],
+                lowerfence=[f["p25"]],
+                upperfence=[f["p75"]],
+                y=["Peers"],
+                orientation="h",
+                marker_color=PEER_COLOUR,
+                name="Peers",
+                hovertemplate="25th: %{q1}<br>median: %{median}<br>75th: %{q3}<extra></extra>",
+            )
+        )
     if isinstance(own, int | float):
         fig.add_trace(
             go.Scatter(

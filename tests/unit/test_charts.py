@@ -62,3 +62,23 @@ def test_withheld_group_has_no_chart() -> None:
     dq = disclosed_for("has_drug_strategy", "categorical", {"counts": {"yes": 2}}, n=2)
     assert dq.overall.suppressed
     assert chart_for(SURVEY.question("has_drug_strategy"), dq, dq.overall, SURVEY, "en") is None
+
+
+def test_chart_hints_change_the_drawing() -> None:
+    from dataclasses import replace
+
+    q = SURVEY.question("has_drug_strategy")
+    dq = disclosed_for(q.id, "categorical", {"counts": {"yes": 4, "no": 2}})
+    stacked = chart_for(replace(q, chart="stacked"), dq, dq.overall, SURVEY, "en", own="yes")
+    assert stacked is not None and len(stacked.figure["data"]) == 2  # one segment per answer
+    assert stacked.figure["layout"]["barmode"] == "stack"
+    assert stacked.figure["data"][0]["name"] == "Yes (your force)"
+    column = chart_for(replace(q, chart="column"), dq, dq.overall, SURVEY, "en", own="yes")
+    assert column is not None and "orientation" not in column.figure["data"][0]
+    assert list(column.figure["data"][0]["x"]) == ["Yes", "No"]
+    n = SURVEY.question("drug_staff_pct")
+    dn = disclosed_for(n.id, "numeric", {"p25": 5, "median": 10, "p75": 20, "mean": 12})
+    dot = chart_for(replace(n, chart="dot"), dn, dn.overall, SURVEY, "en")
+    assert dot is not None and dot.figure["data"][0]["type"] == "scatter"
+    box = chart_for(replace(n, chart=None), dn, dn.overall, SURVEY, "en")
+    assert box is not None and box.figure["data"][0]["type"] == "box"
