@@ -24,6 +24,7 @@ from backend.surveys.definition import (
     Not,
 )
 from backend.surveys.problems import Problem, did_you_mean
+from backend.surveys.spec import MAX_NUMBER
 from backend.surveys.yamlpos import Path
 
 SELF = "."
@@ -56,6 +57,10 @@ def parse_condition(raw: object, path: Path, problems: list[Problem]) -> Conditi
         if any(c is None for c in parsed):
             return None
         conditions = tuple(c for c in parsed if c is not None)
+        if len(conditions) == 1:
+            # "all of one" is that one: normalised so that every writing of a rule (YAML,
+            # XLSForm expressions) reads back as the same model.
+            return conditions[0]
         return AllOf(conditions) if kind == "all" else AnyOf(conditions)
     if "not" in raw:
         if len(raw) != 1:
@@ -86,8 +91,13 @@ def parse_condition(raw: object, path: Path, problems: list[Problem]) -> Conditi
             return None
         return CountSelected(subject, op, int(value))  # type: ignore[arg-type]
     if op in NUMERIC_OPS and not _is_number(value):
-        problems.append(Problem((*path, op), f'"{op}" compares with a number, not {value!r}'))
+        problems.append(
+            Problem(
+                (*path, op), f'"{op}" compares with a number between -{MAX_NUMBER:,} and {MAX_NUMBER:,}, not {value!r}'
+            )
+        )
         return None
+
     if op in {"in", "not_in"}:
         if not isinstance(value, list) or not value:
             problems.append(Problem((*path, op), f'"{op}" needs a non-empty list of values'))
@@ -99,6 +109,18 @@ def parse_condition(raw: object, path: Path, problems: list[Problem]) -> Conditi
             return None
     else:
         value = _scalar(value)
+    for v in value if isinstance(value, tuple) else (value,):
+        if isinstance(v, int | float) and not isinstance(v, bool) and not _is_number(v):
+            problems.append(
+                Problem(
+                    (*path, op),
+                    f"{v!r} is not a number a questionnaire can use (between -{MAX_NUMBER:,} and {MAX_NUMBER:,})",
+                )
+            )
+            return None
+    if value == "" or (isinstance(value, tuple) and "" in value):
+        problems.append(Problem((*path, op), f'"{op}" needs a value; to test for no answer, write answered: false'))
+        return None
     return Compare(subject, op, value)
 
 
@@ -106,13 +128,20 @@ def _scalar(value: object) -> object:
     # Option codes are strings in the model; YAML may have read `yes` or `3` otherwise.
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # 2.0 and 2 are one value: one version either way
     if isinstance(value, int | float):
         return value
     return str(value)
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and abs(value) <= MAX_NUMBER
+    )
 
 
 def _is_int(value: object) -> bool:

@@ -56,6 +56,9 @@ CHART_HINTS = ("bar", "column", "stacked", "box", "dot")
 
 DEFAULT_MAX_LENGTH = {"short_text": 200, "long_text": 5000}
 ALLOCATION_TOTAL = 100
+#: Largest magnitude of a number in a definition (bounds, compared values). Far beyond any count
+#: a questionnaire asks for, and small enough to be written exactly in XLSForm and JSON.
+MAX_NUMBER = 10**15
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"

@@ -8,7 +8,13 @@ from typing import Any
 
 from backend.surveys.definition import Text
 from backend.surveys.problems import Problem, did_you_mean
+from backend.surveys.spec import MAX_NUMBER
 from backend.surveys.yamlpos import Path
+
+
+def normal_number(value: int | float) -> int | float:
+    """2.0 and 2 are the same bound: kept as 2, so that both writings give one version."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 class ValueReader:
@@ -62,7 +68,7 @@ class ValueReader:
         if pattern and not re.fullmatch(pattern, value):
             self.problem((*path, key), f'"{key}" {value!r} is not valid: {hint}')
             return None
-        return value
+        return value.strip()
 
     def boolean(self, raw: dict[str, Any], key: str, path: Path, default: bool = False) -> bool:
         value = raw.get(key, default)
@@ -81,7 +87,10 @@ class ValueReader:
         if not math.isfinite(value):
             self.problem((*path, key), f'"{key}" must be a finite number, not {value!r}')
             return None
-        return value
+        if abs(value) > MAX_NUMBER:
+            self.problem((*path, key), f'"{key}" must be between -{MAX_NUMBER:,} and {MAX_NUMBER:,}')
+            return None
+        return normal_number(value)
 
     def positive_int(self, raw: dict[str, Any], key: str, path: Path) -> int | None:
         if key not in raw or raw[key] is None:
@@ -113,7 +122,12 @@ class ValueReader:
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str):
-            text = {self.default_language: value}
+            if not value.strip():
+                self.problem(where, f'"{key}" must not be empty')
+                return {}
+            # Surrounding blank space (a block scalar's final line break) is never meant:
+            # trimmed, so every way of writing a text gives the same version.
+            text = {self.default_language: value.strip()}
         elif isinstance(value, dict):
             text = {}
             for lang, s in value.items():
@@ -131,7 +145,7 @@ class ValueReader:
                 if not isinstance(s, str) or not s.strip():
                     self.problem((*where, lang), f'the "{lang}" text of "{key}" must be a non-empty string')
                     continue
-                text[str(lang)] = s
+                text[str(lang)] = s.strip()
         else:
             self.problem(where, f'"{key}" must be text, or a mapping from language to text')
             return {}

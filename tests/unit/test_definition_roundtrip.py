@@ -11,6 +11,7 @@ and the format's extra options. Strings and codes include the awkward ones (yes,
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from typing import Any
 
@@ -24,6 +25,8 @@ from backend.surveys.files import load_text
 from backend.surveys.jsonschema import schema_errors
 from backend.surveys.normalise import content_hash, survey_to_data, to_json, to_yaml
 from backend.surveys.parser import parse_definition
+from backend.surveys.xlsform.reader import import_xlsform
+from backend.surveys.xlsform.writer import write_xlsform
 
 Raw = dict[str, Any]
 
@@ -123,7 +126,10 @@ identifiers = st.sampled_from(["yes", "no", "on", "true", "null", "nan", "inf", 
 slugs = st.sampled_from(["demo", "2026", "yes", "true", "a-b"]) | st.from_regex(
     r"[a-z0-9][a-z0-9-]{0,8}", fullmatch=True
 )
-finite = st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(10**9), 10**9)
+# The format's numbers are finite and within ±MAX_NUMBER (10**15).
+finite = st.floats(min_value=-1e15, max_value=1e15, allow_nan=False, allow_infinity=False) | st.integers(
+    -(10**9), 10**9
+)
 
 
 def _maybe(draw: st.DrawFn, probability_true: float = 0.5) -> bool:
@@ -396,6 +402,25 @@ def test_valid_definitions_survive_every_round_trip(data: Raw) -> None:
     assert _problems(problems) == []
     assert from_json == survey
     assert from_json is not None and content_hash(from_json) == digest
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+@given(definitions())
+def test_valid_definitions_survive_xlsform_export_and_import(data: Raw) -> None:
+    """Any valid definition → XLSForm workbook → import gives the same questionnaire."""
+    survey, problems = parse_definition(data)
+    assert survey is not None, _problems(problems)
+    buffer = io.BytesIO()
+    write_xlsform(survey, buffer)
+    buffer.seek(0)
+    imported, xls_problems = import_xlsform(buffer, "roundtrip.xlsx")
+    assert [str(p) for p in xls_problems] == []
+    assert imported == survey
+    assert imported is not None and content_hash(imported) == content_hash(survey)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

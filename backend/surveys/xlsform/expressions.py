@@ -15,14 +15,15 @@ Only the common subset that has a meaning in our model is read; anything else ra
 Round trip: `to_expression` writes every condition so that `parse_expression` gives it back.
 Two details make that exact: a bare `a and b and c` chain is one `all` while a parenthesised
 operand stays a nested condition, and `not` of an `in` is written `not((selected(…)))` so that
-it is not read as `not_in`. Two forms cannot be told apart and come back simplified: an
-`all`/`any` of a single condition (written as that condition) and `equals: ""` (read as
-`answered: false`). The values of an `in` list come back as numbers for number questions and
-as text codes otherwise.
+it is not read as `not_in`. (The parser itself reads an `all`/`any` of a single
+condition as that condition and refuses `equals: ""`, so both directions agree.) The values
+of an `in` list come back as numbers for number questions and as text codes otherwise.
 """
 
 from __future__ import annotations
 
+import decimal
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -204,8 +205,8 @@ class _Parser:
         if name == "count-selected":
             subject = self.operand()
             self.take("punct", ")")
-            if subject[0] != "ref" or subject[1] == SELF:
-                raise ExpressionError("count-selected() needs a question such as ${q}")
+            if subject[0] != "ref":
+                raise ExpressionError("count-selected() needs a question such as ${q}, or . in a constraint")
             return ("count", subject[1])
         if name == "selected":
             first = self.operand()
@@ -272,9 +273,13 @@ def _literal(value: object) -> str:
     if isinstance(value, bool):
         value = "yes" if value else "no"
     if isinstance(value, int | float):
-        text = repr(value)
-        if "e" in text or "inf" in text or "nan" in text:
+        if isinstance(value, float) and not math.isfinite(value):
             raise ExpressionError(f"the number {value!r} cannot be written in an XLSForm expression")
+        text = repr(value)
+        if "e" in text:
+            # XPath has no exponent notation: the exact decimal expansion reads back as the
+            # same number.
+            text = format(decimal.Decimal(value), "f")
         return text
     text = str(value)
     if "'" not in text:

@@ -31,6 +31,7 @@ import openpyxl
 
 from backend.surveys.definition import Survey
 from backend.surveys.parser import parse_definition
+from backend.surveys.spec import SLUG_PATTERN
 from backend.surveys.xlsform import PX, Row, XlsFormProblem, language_code, read_sheet
 from backend.surveys.xlsform.types import COMPOSITE, Group, TypeConverter, our_type
 
@@ -50,6 +51,10 @@ def _structure(words: list[str]) -> str | None:
 
 
 def _slug(text: str) -> str:
+    """A form id as our id: kept as it is when it already is one (so our own exports read back
+    unchanged), else lower-cased with runs of other characters turned into hyphens."""
+    if re.fullmatch(SLUG_PATTERN, text):
+        return text
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 

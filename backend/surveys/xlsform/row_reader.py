@@ -64,7 +64,11 @@ class RowReader:
         if isinstance(raw, float):
             return int(raw) if raw.is_integer() else raw
         try:
-            return float(raw) if "." in raw else int(raw)
+            return int(raw)
+        except ValueError:
+            pass
+        try:
+            return float(raw)
         except ValueError:
             return raw
 

@@ -113,11 +113,13 @@ class _Writer:
         self.text(row, PX + "unit", q.unit)
         for key, value in (("top", q.top), ("min", q.min), ("max", q.max), ("max_length", q.max_length)):
             if value is not None:
-                row[PX + key] = value
+                # Decimals as text: a spreadsheet cell would round them to 15 digits.
+                row[PX + key] = repr(value) if isinstance(value, float) else value
         required: Row = {}
         if q.required:
             required["required"] = "yes"
-            self.text(required, "required_message", q.required_message)
+        # Written even when the question is optional, so that nothing is lost on the way back.
+        self.text(required, "required_message", q.required_message)
         if q.type in {"matrix", "allocation"}:
             self.composite(q, row, required)
             return
