@@ -133,3 +133,12 @@ def page(browser: Any) -> Iterator[Any]:
 def new_page(browser: Any) -> Any:
     context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
     return context.new_page()
+
+
+def assert_accessible(page: Any, what: str) -> None:
+    """No serious or critical axe-core violation on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{what}: " + "; ".join(f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in serious)

@@ -9,9 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from axe_playwright_python.sync_playwright import Axe
-
-from tests.browser.conftest import Server, new_page
+from tests.browser.conftest import Server, assert_accessible, new_page
 from tests.browser.filler import answer_visible_questions
 from tests.factories import PARTNER_PASSWORD, STAFF_EMAIL, STAFF_PASSWORD, make_world, submit_random
 
@@ -24,12 +22,6 @@ def sign_in(page: Any, base: str, email: str, password: str) -> None:
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-
-
-def assert_accessible(page: Any, what: str) -> None:
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, f"{what}: " + "; ".join(f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in serious)
 
 
 def test_whole_journey(server: Server, browser: Any, page: Any) -> None:

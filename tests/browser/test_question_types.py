@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from backend.responses.services import get_response
 from backend.rounds.services import invitation_url, round_invitations
-from tests.browser.conftest import SECRET, Server
+from tests.browser.conftest import SECRET, Server, assert_accessible
 from tests.browser.filler import answer_visible_questions
 from tests.factories import make_world, open_test_round
 
@@ -68,6 +68,7 @@ def test_every_type_in_french_with_errors(server: Server, browser: Any, setup: t
     ranks.nth(1).select_option(index=1)  # the same item twice
     save_and_continue(page)
     summary = error_summary(page)
+    assert_accessible(page, "date and ranking errors")
     assert "Saisissez une date égale ou postérieure au 1990-01-01." in summary
     assert "Chaque élément ne peut avoir qu'un seul rang." in summary
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")  # focus moved to it
@@ -126,6 +127,7 @@ def test_every_type_in_french_with_errors(server: Server, browser: Any, setup: t
     page.locator("#question-corruption_risk tbody tr").first.locator("input").first.check()
     save_and_continue(page)
     assert "Répondez pour chaque ligne." in error_summary(page)
+    assert_accessible(page, "matrix with an error")
     answer_visible_questions(page)
     save_and_continue(page)
 
@@ -140,6 +142,7 @@ def test_every_type_in_french_with_errors(server: Server, browser: Any, setup: t
     assert total.inner_text() == "90"
     save_and_continue(page)
     assert "Les parts doivent totaliser 100." in error_summary(page)
+    assert_accessible(page, "allocation with an error")
     inputs.nth(1).fill("50")
     assert total.inner_text() == "100"
     save_and_continue(page)
@@ -152,6 +155,7 @@ def test_every_type_in_french_with_errors(server: Server, browser: Any, setup: t
     assert page.url.endswith("/respond/check")
     check = page.locator("main").inner_text()
     assert "Vérifiez vos réponses" in check
+    assert_accessible(page, "check your answers in French")
     assert "Confiance de la population" in check and "Plus de coopération avec la santé" in check
     assert "2019-03-27" in check
     page.locator("#check-change_wish a").click()
