@@ -14,6 +14,7 @@ from litestar.response import Template
 from backend.pages import render
 from backend.partners.services import get_force
 from backend.publication.dashboard import build_panels, group_choices, parse_group
+from backend.publication.disclosure import DisclosedRound
 from backend.publication.services import get_publication, published_rounds
 from backend.responses.services import get_response
 from backend.rounds.services import get_round
@@ -29,6 +30,21 @@ async def _own_answers(viewer: Viewer, round_id: FromPath[int]) -> dict[str, Any
     if response is None or response["status"] != "submitted":
         return {}
     return response["answers"]
+
+
+async def _published(
+    request: Request[Any, Any, Any], round_id: int
+) -> tuple[Viewer, dict[str, Any], DisclosedRound, dict[str, Any]]:
+    """Who asks, and the round's publication (404 while the round is unpublished)."""
+    viewer = await load_viewer(request)
+    assert viewer is not None  # the guard let the request through
+    found = await get_publication(round_id)
+    if found is None:
+        raise NotFoundException("These results have not been published.")
+    publication, disclosed = found
+    round_row = await get_round(round_id)
+    assert round_row is not None
+    return viewer, publication, disclosed, round_row
 
 
 class DashboardController(Controller):
@@ -48,14 +64,7 @@ class DashboardController(Controller):
     async def round_dashboard(
         self, request: Request[Any, Any, Any], round_id: FromPath[int], group: FromQuery[str] = "all"
     ) -> Template:
-        viewer = await load_viewer(request)
-        assert viewer is not None
-        found = await get_publication(round_id)
-        if found is None:
-            raise NotFoundException("These results have not been published.")
-        publication, disclosed = found
-        round_row = await get_round(round_id)
-        assert round_row is not None
+        viewer, publication, disclosed, round_row = await _published(request, round_id)
         survey = await load_version(round_row["version"])
         force = await get_force(viewer.force_id) if viewer.force_id else None
         choices = group_choices(force, viewer.is_staff, disclosed)
@@ -128,14 +137,7 @@ class PublicationApiController(Controller):
     async def get_results(self, request: Request[Any, Any, Any], round_id: FromPath[int]) -> PublicationDetail:
         """The published snapshot: per question and peer group, the number of forces and the
         figures, or why a group is withheld; plus the caller's own force's answers."""
-        viewer = await load_viewer(request)
-        assert viewer is not None
-        found = await get_publication(round_id)
-        if found is None:
-            raise NotFoundException("These results have not been published.")
-        publication, disclosed = found
-        round_row = await get_round(round_id)
-        assert round_row is not None
+        viewer, publication, disclosed, round_row = await _published(request, round_id)
 
         def groups(items: Any) -> list[GroupFigures]:
             return [GroupFigures(g.key[0], g.key[1], g.n, g.suppressed_reason, dict(g.figures)) for g in items]

@@ -48,42 +48,29 @@ async def load_viewer(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer 
     return viewer
 
 
-async def requires_sign_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    if await load_viewer(connection) is None:
-        raise NotAuthorizedException("Sign in to see this page.")
-
-
-async def requires_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def _signed_in(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer:
     viewer = await load_viewer(connection)
     if viewer is None:
         raise NotAuthorizedException("Sign in to see this page.")
-    if not viewer.is_staff:
+    return viewer
+
+
+async def requires_sign_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    await _signed_in(connection)
+
+
+async def requires_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if not (await _signed_in(connection)).is_staff:
         raise PermissionDeniedException("This page is for project staff only.")
 
 
 async def requires_admin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    viewer = await load_viewer(connection)
-    if viewer is None:
-        raise NotAuthorizedException("Sign in to see this page.")
-    if not viewer.is_admin:
+    if not (await _signed_in(connection)).is_admin:
         raise PermissionDeniedException("This action is for administrators only.")
 
 
 async def requires_partner(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """A partner contact at a force, or staff (who may see every dashboard)."""
-    viewer = await load_viewer(connection)
-    if viewer is None:
-        raise NotAuthorizedException("Sign in to see this page.")
+    viewer = await _signed_in(connection)
     if not (viewer.is_partner or viewer.is_staff):
         raise PermissionDeniedException("This page is for partner forces.")
-
-
-async def provide_viewer(request: ASGIConnection[Any, Any, Any, Any]) -> Viewer | None:
-    return await load_viewer(request)
-
-
-async def provide_required_viewer(request: ASGIConnection[Any, Any, Any, Any]) -> Viewer:
-    viewer = await load_viewer(request)
-    if viewer is None:
-        raise NotAuthorizedException("Sign in to see this page.")
-    return viewer
