@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -52,6 +52,10 @@ def _question_views(
             }
         )
     return views
+
+
+#: Form fields that carry no answer.
+_NOT_ANSWERS = {"_csrf_token", "revision", "action"}
 
 
 class RespondentController(Controller):
@@ -148,12 +152,20 @@ class RespondentController(Controller):
     async def save_section(
         self, request: Request[Any, Any, Any], section_id: FromPath[str]
     ) -> Template | Redirect | Response[Any]:
-        r = await load_respondent(request)
+        form = await read_form(request)
+        wants_json = request.headers.get("x-autosave") == "1"
+        try:
+            r = await load_respondent(request)
+        except PermissionDeniedException:
+            if wants_json:
+                raise
+            # The session ended while the page was open: show what was typed, so that it can
+            # be copied back after opening the personal link again.
+            typed = [(k, v) for k, values in form.items() if k not in _NOT_ANSWERS for v in values if v.strip()]
+            return await render(request, "respond/expired.html", status_code=403, typed=typed)
         section = r.section(section_id)
         if section is None:
             raise NotFoundException()
-        form = await read_form(request)
-        wants_json = request.headers.get("x-autosave") == "1"
         action = (form.get("action") or ["continue"])[0]
         try:
             revision = int((form.get("revision") or ["-1"])[0])

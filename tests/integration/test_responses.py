@@ -231,3 +231,16 @@ async def test_language_choice(client: httpx.AsyncClient, settings: Settings, su
         data={"population_served": "x", "revision": "0", "action": "draft", "_csrf_token": csrf_token(spanish.text)},
     )
     assert "Introduzca un número" in failed.text
+
+
+async def test_expired_session_shows_what_was_typed(client: httpx.AsyncClient) -> None:
+    await client.get("/sign-in")
+    token = client.cookies.get("csrftoken")
+    response = await client.post(
+        "/respond/section/barriers",
+        data={"change_wish": "A long answer typed over an hour", "revision": "3", "_csrf_token": token},
+    )
+    assert response.status_code == 403
+    assert "Your session has ended" in response.text
+    assert "A long answer typed over an hour" in response.text
+    assert "revision" not in response.text.split("<dl")[1]
