@@ -23,12 +23,11 @@ from backend.surveys.answer_forms import answer_to_form as answer_to_form
 from backend.surveys.answer_forms import form_to_answer as form_to_answer
 from backend.surveys.answer_forms import parse_date as parse_date
 from backend.surveys.answer_forms import parse_number as parse_number
-from backend.surveys.codes import answer_codes
+from backend.surveys.codes import added_codes, answer_codes, matrix_codes
 from backend.surveys.conditions import evaluate
 from backend.surveys.definition import (
     DONT_KNOW_CODE,
     NO_CODE,
-    NOT_APPLICABLE_CODE,
     OTHER_CODE,
     YES_CODE,
     Question,
@@ -141,7 +140,7 @@ def _check_value(q: Question, value: Any, other_text: str | None, lang: str, def
         if not isinstance(value, dict):
             raise InvalidAnswer("bad_choice")
         for row, code in value.items():
-            if row not in row_codes or code not in (codes_for_matrix(q)):
+            if row not in row_codes or code not in matrix_codes(q):
                 raise InvalidAnswer("bad_choice", f"{q.id}.{row}")
         missing = [r for r in row_codes if r not in value]
         if complete and missing:
@@ -159,11 +158,6 @@ def _check_value(q: Question, value: Any, other_text: str | None, lang: str, def
             raise InvalidAnswer("constraint")
         if len(value) > limit:
             raise InvalidAnswer("too_long", max=limit)
-
-
-def codes_for_matrix(q: Question) -> list[str]:
-    extra = [c for c, on in ((DONT_KNOW_CODE, q.dont_know), (NOT_APPLICABLE_CODE, q.not_applicable)) if on]
-    return [o.code for o in q.options] + extra
 
 
 def check_question(
@@ -287,10 +281,5 @@ def answer_codes_with_labels(q: Question, lang: str, default_language: str) -> l
         base = [(YES_CODE, t("yes", lang)), (NO_CODE, t("no", lang))]
     else:
         base = [(o.code, pick(o.label, lang, default_language)) for o in q.options]
-    if q.other:
-        base.append((OTHER_CODE, pick(q.other_label, lang, default_language) or t("other", lang)))
-    if q.dont_know:
-        base.append((DONT_KNOW_CODE, t("dont_know", lang)))
-    if q.not_applicable:
-        base.append((NOT_APPLICABLE_CODE, t("not_applicable", lang)))
-    return base
+    added = {OTHER_CODE: pick(q.other_label, lang, default_language) or t("other", lang)}
+    return base + [(code, added.get(code) or t(code, lang)) for code in added_codes(q)]
