@@ -9,8 +9,7 @@ from collections.abc import Sequence
 
 from backend.cli import server, staff, surveys, surveys_extra, xlsform
 from backend.cli.runtime import CliError, database
-from backend.database import DatabaseUnavailable, migrate
-from backend.piccolo_conf import DB
+from backend.database import DatabaseUnavailable, migrate, pool_lifespan
 from backend.settings import get_settings
 
 
@@ -21,11 +20,8 @@ class _Parser(argparse.ArgumentParser):
 
 def _migrate(_: argparse.Namespace) -> int:
     async def run() -> list[str]:
-        await DB.start_connection_pool(min_size=1, max_size=2)
-        try:
+        async with pool_lifespan(2):
             return await migrate()
-        finally:
-            await DB.close_connection_pool()
 
     with database(get_settings()):
         applied = asyncio.run(run())

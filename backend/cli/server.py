@@ -10,26 +10,19 @@ import os
 import uvicorn
 
 from backend.cli.runtime import CliError, database, ensure_port_free
-from backend.database import migrate
+from backend.database import fetch, migrate, pool_lifespan
 from backend.settings import Settings, get_settings
-from backend.surveys.services import sync_folder
+from backend.surveys.services import SyncReport, sync_folder
 
 
 async def _prepare(settings: Settings, *, demo: bool) -> list[str]:
     """Migrations, questionnaires from surveys/, and (demo) the demo data; returns lines to print."""
-    from backend.piccolo_conf import DB
-
-    await DB.start_connection_pool(min_size=1, max_size=2)
-    try:
+    async with pool_lifespan(2):
         lines = []
         applied = await migrate()
         if applied:
             lines.append(f"applied {len(applied)} migration(s)")
-        report = await sync_folder(settings.surveys_dir)
-        for problem in report.problems:
-            lines.append(f"skipped invalid questionnaire: {problem}")
-        if report.created:
-            lines.append("loaded questionnaire version(s): " + ", ".join(report.created))
+        lines += _sync_lines(await sync_folder(settings.surveys_dir))
         if demo:
             from backend.demo.seed import seed_demo
 
@@ -45,8 +38,13 @@ async def _prepare(settings: Settings, *, demo: bool) -> list[str]:
                 "  staff see every invitation link on a round's page.",
             ]
         return lines
-    finally:
-        await DB.close_connection_pool()
+
+
+def _sync_lines(report: SyncReport) -> list[str]:
+    lines = [f"skipped invalid questionnaire: {p}" for p in report.problems]
+    if report.created:
+        lines.append("loaded questionnaire version(s): " + ", ".join(report.created))
+    return lines
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
@@ -103,18 +101,8 @@ def serve(args: argparse.Namespace) -> int:
 
 async def _prepare_serve(settings: Settings) -> list[str]:
     """Refuse to serve an unmigrated database; load questionnaire files as versions."""
-    from backend.database import fetch
-    from backend.piccolo_conf import DB
-
     rows = await fetch("SELECT to_regclass('migration') IS NOT NULL AS ok")
     if not rows[0]["ok"]:
         raise CliError("the database has no tables yet: run `practice-exchange migrate` first")
-    await DB.start_connection_pool(min_size=1, max_size=2)
-    try:
-        report = await sync_folder(settings.surveys_dir)
-    finally:
-        await DB.close_connection_pool()
-    lines = [f"skipped invalid questionnaire: {p}" for p in report.problems]
-    if report.created:
-        lines.append("loaded questionnaire version(s): " + ", ".join(report.created))
-    return lines
+    async with pool_lifespan(2):
+        return _sync_lines(await sync_folder(settings.surveys_dir))

@@ -5,18 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import re
 import sys
 
 from backend.auth.services import create_sign_in_link
 from backend.cli.runtime import CliError, database
-from backend.database import migrate
-from backend.partners.services import create_person, find_person
-from backend.piccolo_conf import DB
+from backend.database import migrate, pool_lifespan
+from backend.partners.services import create_person, find_person, is_email
 from backend.security.passwords import password_problem
 from backend.settings import get_settings
-
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _read_password(args: argparse.Namespace) -> str | None:
@@ -31,8 +27,7 @@ def _read_password(args: argparse.Namespace) -> str | None:
 
 
 async def _create(email: str, name: str, role: str, password: str | None, base_url: str) -> str:
-    await DB.start_connection_pool(min_size=1, max_size=2)
-    try:
+    async with pool_lifespan(2):
         await migrate()
         if await find_person(email):
             raise CliError(f"{email} already has an account (use `practice-exchange staff link {email}`)")
@@ -41,13 +36,11 @@ async def _create(email: str, name: str, role: str, password: str | None, base_u
             return f"created {role} {email}; sign in at {base_url}/sign-in"
         token = await create_sign_in_link(person_id)
         return f"created {role} {email}; one-time sign-in link (valid 24 hours):\n{base_url}/sign-in/link/{token}"
-    finally:
-        await DB.close_connection_pool()
 
 
 def create(args: argparse.Namespace) -> int:
     email = args.email.strip().lower()
-    if not EMAIL.match(email):
+    if not is_email(email):
         raise CliError(f"EMAIL {args.email!r} is not an e-mail address", status=2)
     password = _read_password(args)
     if password is not None:
@@ -61,15 +54,12 @@ def create(args: argparse.Namespace) -> int:
 
 
 async def _link(email: str, base_url: str) -> str:
-    await DB.start_connection_pool(min_size=1, max_size=2)
-    try:
+    async with pool_lifespan(2):
         person = await find_person(email)
         if person is None or not person["active"]:
             raise CliError(f"no active account for {email}")
         token = await create_sign_in_link(person["id"])
         return f"{base_url}/sign-in/link/{token}"
-    finally:
-        await DB.close_connection_pool()
 
 
 def link(args: argparse.Namespace) -> int:

@@ -7,8 +7,7 @@ import asyncio
 from pathlib import Path
 
 from backend.cli.runtime import CliError, database
-from backend.database import migrate
-from backend.piccolo_conf import DB
+from backend.database import migrate, pool_lifespan
 from backend.settings import get_settings
 from backend.surveys.files import definition_files, load_file
 from backend.surveys.normalise import to_json, to_yaml
@@ -48,12 +47,9 @@ def show(args: argparse.Namespace) -> int:
 
 
 async def _load(folder: Path) -> list[str]:
-    await DB.start_connection_pool(min_size=1, max_size=2)
-    try:
+    async with pool_lifespan(2):
         await migrate()
         report = await sync_folder(folder)
-    finally:
-        await DB.close_connection_pool()
     lines = [f"invalid, not loaded: {p}" for p in report.problems]
     lines += [f"new version: {label}" for label in report.created]
     lines += [f"unchanged: {label}" for label in report.unchanged]

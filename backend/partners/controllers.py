@@ -11,12 +11,10 @@ from litestar.response import Redirect, Template
 from backend.audit.services import record
 from backend.pages import flash, one, read_form, redirect, render
 from backend.partners.peer_groups import DIMENSIONS, VALUES
-from backend.partners.services import create_force, create_person, find_person, list_forces, set_password
+from backend.partners.services import create_force, create_person, find_person, is_email, list_forces, set_password
 from backend.partners.tables import Force, Person
 from backend.security.guards import load_viewer, requires_admin, requires_sign_in, requires_staff
 from backend.security.passwords import password_problem, verify_password
-
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class PartnersController(Controller):
@@ -88,7 +86,7 @@ class PartnersController(Controller):
         errors: dict[str, str] = {}
         if not values["person_name"]:
             errors["person_name"] = "Enter the person's name."
-        if not EMAIL.match(values["email"]):
+        if not is_email(values["email"]):
             errors["email"] = "Enter an e-mail address like name@example.org."
         elif await find_person(values["email"]):
             errors["email"] = "Someone already has this e-mail address."

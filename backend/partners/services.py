@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from backend.partners.peer_groups import VALUES
 from backend.partners.tables import Force, Person
 from backend.security.passwords import hash_password
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def is_email(text: str) -> bool:
+    """Looks like an e-mail address (whether mail arrives is another matter)."""
+    return _EMAIL.match(text) is not None
 
 
 def normalise_email(email: str) -> str:

@@ -15,6 +15,11 @@ from backend.surveys.definition import Survey
 
 
 async def get_or_create(round_id: int, force_id: int, language: str) -> dict[str, Any]:
+    """The force's response in the round, started on first use. Every respondent page asks
+    for it, so the common case is a single read; the insert runs only on the first visit."""
+    existing = await get_response(round_id, force_id)
+    if existing is not None:
+        return existing
     await fetch(
         "INSERT INTO response (round, force, status, revision, answers, language, started_at, updated_at) "
         "VALUES ($1, $2, 'draft', 0, '{}'::jsonb, $3, now(), now()) ON CONFLICT (round, force) DO NOTHING",
@@ -22,9 +27,9 @@ async def get_or_create(round_id: int, force_id: int, language: str) -> dict[str
         force_id,
         language,
     )
-    row = await Response.select().where((Response.round == round_id) & (Response.force == force_id)).first()
-    assert row is not None
-    return _decoded(row)
+    created = await get_response(round_id, force_id)
+    assert created is not None
+    return created
 
 
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:
