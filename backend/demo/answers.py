@@ -63,7 +63,7 @@ def random_answers(survey: Survey, rng: random.Random, skip_optional: float = 0.
     answers: Answers = {}
     for section in survey.sections:
         for q in section.questions:
-            if not q.collects_answer or not is_shown(survey, section, q, answers):
+            if not q.collects_answer or not is_shown(survey, q, answers):
                 continue
             if not q.required and rng.random() < skip_optional:
                 continue

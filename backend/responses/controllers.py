@@ -19,7 +19,7 @@ from backend.responses.services import save_answers, submit
 from backend.rounds.services import InvitationRefused, open_invitation, peek_invitation
 from backend.security.roles import INVITATION_KEY
 from backend.security.sessions import rotate_session
-from backend.surveys.answers import answer_to_form, check_all, first_field, is_shown, merge, read_page
+from backend.surveys.answers import answer_to_form, check_all, first_field, merge, read_page, shown_question_ids
 from backend.surveys.conditions import condition_to_data, referenced_questions
 from backend.surveys.describe import describe
 from backend.surveys.display import answer_text
@@ -33,13 +33,14 @@ def _question_views(
     section = r.section(section_id)
     assert section is not None
     page_ids = {q.id for q in section.questions}
+    shown = shown_question_ids(r.survey, r.answers)
     views = []
     for q in section.questions:
         values = form if form is not None else answer_to_form(q, r.answers)
         depends_on_page = False
         if q.show_if is not None:
             depends_on_page = any(ref in page_ids for ref, _ in referenced_questions(q.show_if))
-            if not depends_on_page and not is_shown(r.survey, section, q, r.answers):
+            if not depends_on_page and q.id not in shown:
                 continue
         views.append(
             {
@@ -278,10 +279,11 @@ class RespondentController(Controller):
 def _check_rows(r: Respondent) -> list[dict[str, Any]]:
     """Sections with each shown question's answer in words, for "check your answers"."""
     out = []
+    shown = shown_question_ids(r.survey, r.answers)
     for section in r.shown_sections():
         rows = []
         for q in section.questions:
-            if not q.collects_answer or not is_shown(r.survey, section, q, r.answers):
+            if not q.collects_answer or q.id not in shown:
                 continue
             rows.append(
                 {

@@ -48,30 +48,39 @@ class AnswerError:
 # ---- visibility -----------------------------------------------------------------------
 
 
-def visible_answers(survey: Survey, answers: Answers) -> Answers:
-    """`answers` without those to questions hidden by their (or their section's) condition.
+def _walk(survey: Survey, answers: Answers) -> tuple[set[str], Answers]:
+    """The ids of the questions shown, and the answers to them.
 
     Conditions only look at earlier questions, so one pass in order settles everything: a
     hidden question's answer is dropped before any later condition can see it.
     """
+    shown: set[str] = set()
     kept: Answers = {}
     for section in survey.sections:
         section_shown = section.show_if is None or evaluate(section.show_if, kept)
         for q in section.questions:
-            if not q.collects_answer:
+            if not section_shown or (q.show_if is not None and not evaluate(q.show_if, kept)):
                 continue
-            if section_shown and (q.show_if is None or evaluate(q.show_if, kept)):
+            shown.add(q.id)
+            if q.collects_answer:
                 for key in (q.id, other_key(q.id)):
                     if key in answers:
                         kept[key] = answers[key]
-    return kept
+    return shown, kept
 
 
-def is_shown(survey: Survey, section: Section, q: Question | None, answers: Answers) -> bool:
-    kept = visible_answers(survey, answers)
-    if section.show_if is not None and not evaluate(section.show_if, kept):
-        return False
-    return q is None or q.show_if is None or evaluate(q.show_if, kept)
+def visible_answers(survey: Survey, answers: Answers) -> Answers:
+    """`answers` without those to questions hidden by their (or their section's) condition."""
+    return _walk(survey, answers)[1]
+
+
+def shown_question_ids(survey: Survey, answers: Answers) -> set[str]:
+    """The ids of the questions (and information items) shown, given `answers`."""
+    return _walk(survey, answers)[0]
+
+
+def is_shown(survey: Survey, q: Question, answers: Answers) -> bool:
+    return q.id in shown_question_ids(survey, answers)
 
 
 # ---- checking -------------------------------------------------------------------------
@@ -205,28 +214,39 @@ def read_page(
     """
     working = dict(existing)
     page: Answers = {}
-    errors: list[AnswerError] = []
+    errors: dict[str, AnswerError] = {}
+    read: list[Question] = []
     for q in section.questions:
         if not q.collects_answer:
             continue
         try:
             value, other_text = form_to_answer(q, form)
         except InvalidAnswer as exc:
-            errors.append(AnswerError(q.id, exc.field or first_field(q), t(exc.key, lang, **exc.values)))
+            errors[q.id] = AnswerError(q.id, exc.field or first_field(q), t(exc.key, lang, **exc.values))
             continue
         page[q.id] = value
         page[other_key(q.id)] = other_text
         working[q.id] = value
         working[other_key(q.id)] = other_text
-        shown = is_shown(survey, section, q, {k: v for k, v in working.items() if v is not None})
-        if not shown:
+        read.append(q)
+    # Conditions and constraints only look at earlier questions (and the question itself), so
+    # checking against the whole page at once equals checking each in turn.
+    shown = shown_question_ids(survey, {k: v for k, v in working.items() if v is not None})
+    for q in read:
+        if q.id not in shown:
             continue
         error = check_question(
-            q, value, other_text, working, lang=lang, default_language=survey.default_language, require=require
+            q,
+            page[q.id],
+            page[other_key(q.id)],
+            working,
+            lang=lang,
+            default_language=survey.default_language,
+            require=require,
         )
         if error:
-            errors.append(error)
-    return PageResult(page, errors)
+            errors[q.id] = error
+    return PageResult(page, [errors[q.id] for q in section.questions if q.id in errors])
 
 
 def merge(existing: Answers, page: Answers) -> Answers:
@@ -241,11 +261,11 @@ def merge(existing: Answers, page: Answers) -> Answers:
 
 def check_all(survey: Survey, answers: Answers, *, lang: str) -> list[AnswerError]:
     """Every problem that stops submission: each shown question checked, required enforced."""
-    kept = visible_answers(survey, answers)
+    shown, kept = _walk(survey, answers)
     errors = []
     for section in survey.sections:
         for q in section.questions:
-            if not q.collects_answer or not is_shown(survey, section, q, kept):
+            if not q.collects_answer or q.id not in shown:
                 continue
             error = check_question(
                 q,
@@ -263,8 +283,8 @@ def check_all(survey: Survey, answers: Answers, *, lang: str) -> list[AnswerErro
 
 def section_status(survey: Survey, section: Section, answers: Answers) -> str:
     """done | started | todo, for the task list."""
-    kept = visible_answers(survey, answers)
-    shown = [q for q in section.questions if q.collects_answer and is_shown(survey, section, q, kept)]
+    shown_ids, kept = _walk(survey, answers)
+    shown = [q for q in section.questions if q.collects_answer and q.id in shown_ids]
     answered = [q for q in shown if q.id in kept]
     if not shown:
         return "done"
