@@ -168,10 +168,7 @@ class RespondentController(Controller):
         if section is None:
             raise NotFoundException()
         action = (form.get("action") or ["continue"])[0]
-        try:
-            revision = int((form.get("revision") or ["-1"])[0])
-        except ValueError:
-            revision = -1
+        revision = _revision(form)
         if not r.editable:
             if wants_json:
                 return Response({"saved": False, "reason": "closed"}, status_code=409, media_type=MediaType.JSON)
@@ -205,7 +202,6 @@ class RespondentController(Controller):
                 return redirect("/respond/done")
             # Someone else saved meanwhile: show this person's input again, with the current
             # revision, so a second click saves it deliberately.
-            r.response["answers"] = merge(r.answers, {})
             return await self._section(request, r, section_id, form, {}, saved.revision, conflict=True, status_code=409)
         if wants_json:
             return Response({"saved": True, "revision": saved.revision}, status_code=200, media_type=MediaType.JSON)
@@ -237,10 +233,7 @@ class RespondentController(Controller):
         if not r.editable:
             return redirect("/respond/done" if r.response["status"] == "submitted" else "/respond")
         form = await read_form(request)
-        try:
-            revision = int((form.get("revision") or ["-1"])[0])
-        except ValueError:
-            revision = -1
+        revision = _revision(form)
         result = await submit(
             r.response["id"], revision, r.survey, r.lang, r.invitation["person"], r.invitation["force"]
         )
@@ -274,6 +267,14 @@ class RespondentController(Controller):
         if r.response["status"] != "submitted":
             return redirect("/respond")
         return await render(request, "respond/done.html", r=r, lang=r.lang, sections=_check_rows(r))
+
+
+def _revision(form: dict[str, list[str]]) -> int:
+    """The revision a page was rendered with; -1 (never current) when missing or garbled."""
+    try:
+        return int((form.get("revision") or ["-1"])[0])
+    except ValueError:
+        return -1
 
 
 def _check_rows(r: Respondent) -> list[dict[str, Any]]:
