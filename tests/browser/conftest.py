@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import truncate_all
+from tests.conftest import free_port, truncate_all
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "browser-test-secret-key-0123456789"
@@ -57,12 +56,6 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Server:
     def __init__(self, base_url: str, dsn: str) -> None:
         self.base_url = base_url
@@ -84,7 +77,7 @@ def run_async(coroutine_factory: Callable[[], Any]) -> Any:
 def server(database_dsn: str) -> Iterator[Server]:
     """A fresh database for the module, then the production server on a free port."""
     run_async(lambda: truncate_all(database_dsn))
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_dsn,

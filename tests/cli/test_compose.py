@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from pathlib import Path
 
 import httpx
 import yaml
+
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,9 +52,7 @@ def test_the_app_command_runs(database_dsn: str) -> None:
     assert command[:2] == ["sh", "-c"]
     steps = [shlex.split(s.replace("exec ", "")) for s in command[2].split("&&")]
     assert [s[:2] for s in steps] == [["practice-exchange", "migrate"], ["practice-exchange", "serve"]]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": database_dsn, "SECRET_KEY": "compose-test-secret-key-1234567890"}
     migrate = subprocess.run(
         [sys.executable, "-m", "backend", *steps[0][1:]], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
