@@ -29,7 +29,11 @@ from backend.i18n import pick, t
 from backend.ops.controllers import HealthController
 from backend.partners.controllers import AccountController, PartnersController
 from backend.partners.peer_groups import dimension_label, label
+from backend.profile_changes.api import ProfileChangeApiController
+from backend.profile_changes.controllers import ProfileChangeController
+from backend.publication.api import StaffPublicationApiController
 from backend.publication.controllers import DashboardController, PublicationApiController
+from backend.publication.staff import StaffPublicationController
 from backend.responses.controllers import RespondentController
 from backend.rounds.api import RoundApiController
 from backend.rounds.controllers import StaffRoundController
@@ -96,11 +100,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RespondentController,
             StaffRoundController,
             PartnersController,
+            ProfileChangeController,
             QuestionnaireController,
             AuditController,
             DashboardController,
             PublicationApiController,
+            StaffPublicationController,
+            StaffPublicationApiController,
             RoundApiController,
+            ProfileChangeApiController,
             plotly_js,
             create_static_files_router(
                 path="/static",

@@ -32,6 +32,7 @@ APP_REGISTRY = AppRegistry(
         "backend.partners.piccolo_app",
         "backend.surveys.piccolo_app",
         "backend.rounds.piccolo_app",
+        "backend.profile_changes.piccolo_app",
         "backend.responses.piccolo_app",
         "backend.publication.piccolo_app",
         "backend.audit.piccolo_app",

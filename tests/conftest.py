@@ -24,8 +24,11 @@ from backend.database import EmbeddedPostgres, configure, migrate
 
 APP_TABLES = (
     "audit_event",
+    "publication_basis",
     "publication",
+    "profile_change",
     "response",
+    "round_force",
     "invitation",
     "round",
     "questionnaire_version",

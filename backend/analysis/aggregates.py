@@ -3,7 +3,9 @@
 The result (`RawRound`) is staff-only material: it may hold groups of one force. Partner
 output is made from it only through `publication.disclosure.disclose`.
 
-Every query groups with GROUPING SETS: the whole round, and each peer-group dimension.
+Every query groups with GROUPING SETS: the whole round, and each peer-group dimension. A
+force's groups are those frozen for the round when it opened (`round_force`), never its
+current attributes, so a force cannot move between groups of a round.
 """
 
 from __future__ import annotations
@@ -49,15 +51,17 @@ class RawRound:
 
 
 _DIMS = tuple(DIMENSIONS)
-_GROUPING_COLUMNS = ", ".join(f"f.{d}" for d in _DIMS)
-_GROUPING_FLAGS = ", ".join(f"GROUPING(f.{d}) AS g_{d}" for d in _DIMS)
+_GROUPING_COLUMNS = ", ".join(f"rf.{d}" for d in _DIMS)
+_GROUPING_FLAGS = ", ".join(f"GROUPING(rf.{d}) AS g_{d}" for d in _DIMS)
+#: The force's peer groups as frozen for the round (see `rounds.tables.RoundForce`).
+_JOIN_GROUPS = "JOIN round_force rf ON rf.round = r.round AND rf.force = r.force"
 
 
 def _sets(*extra: str) -> str:
     """GROUPING SETS over the whole round and each dimension, each with `extra` columns."""
     cols = ", ".join(extra)
     sets = [f"({cols})" if cols else "()"]
-    sets += [f"(f.{d}{', ' + cols if cols else ''})" for d in _DIMS]
+    sets += [f"(rf.{d}{', ' + cols if cols else ''})" for d in _DIMS]
     return "GROUPING SETS (" + ", ".join(sets) + ")"
 
 
@@ -77,7 +81,7 @@ _RANKED = "CROSS JOIN LATERAL jsonb_array_elements_text(e.value) WITH ORDINALITY
 def _from(lateral: str = "") -> str:
     """Submitted responses of round $1, one row per answer to a question listed in $2."""
     return (
-        "FROM response r JOIN force f ON f.id = r.force "
+        f"FROM response r {_JOIN_GROUPS} "
         f"CROSS JOIN LATERAL jsonb_each(r.answers) e {lateral} "
         "WHERE r.round = $1 AND r.status = 'submitted' AND e.key = ANY($2::text[])"
     )
@@ -93,7 +97,7 @@ async def aggregate_round(round_id: int, survey: Survey) -> RawRound:
     responses: dict[GroupKey, int] = {}
     for row in await _rows(
         f"SELECT {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, count(*) AS n "
-        "FROM response r JOIN force f ON f.id = r.force "
+        f"FROM response r {_JOIN_GROUPS} "
         f"WHERE r.round = $1 AND r.status = 'submitted' GROUP BY {_sets()}",
         round_id,
     ):

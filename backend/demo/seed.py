@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from backend.demo.answers import random_answers
 from backend.partners.services import create_force, create_person
 from backend.partners.tables import Force, Person
-from backend.publication.services import publish
+from backend.publication.services import close_round, publish
 from backend.responses.tables import Response
 from backend.rounds.services import NewRound, invitation_url, open_round, round_invitations
 from backend.security.roles import Viewer
@@ -35,10 +35,31 @@ FORCES = [
     ("Royal Malaysia Police NCID", "pdrm-ncid", "Malaysia", "asia_pacific", "specialist_agency", "1000_4999"),
     ("Policía Nacional de Colombia", "ponal", "Colombia", "latin_america", "national", "20000_plus"),
     ("Police fédérale belge", "polfed-be", "Belgium", "europe", "national", "5000_19999"),
+    ("Police Scotland", "police-scotland", "United Kingdom", "europe", "national", "20000_plus"),
+    ("Policía Nacional", "policia-nacional-es", "Spain", "europe", "national", "20000_plus"),
+    ("Polizei Berlin", "polizei-berlin", "Germany", "europe", "city", "20000_plus"),
+    ("Polícia Judiciária", "pj-pt", "Portugal", "europe", "national", "1000_4999"),
+    ("Toronto Police Service", "toronto-ps", "Canada", "north_america", "city", "5000_19999"),
+    ("Royal Canadian Mounted Police", "rcmp", "Canada", "north_america", "national", "20000_plus"),
+    ("Secretaría de Seguridad Ciudadana CDMX", "ssc-cdmx", "Mexico", "latin_america", "city", "20000_plus"),
+    ("Policía Nacional del Perú", "pnp", "Peru", "latin_america", "national", "20000_plus"),
+    ("South African Police Service", "saps", "South Africa", "africa", "national", "20000_plus"),
+    ("National Drug Law Enforcement Agency", "ndlea", "Nigeria", "africa", "specialist_agency", "5000_19999"),
+    ("New Zealand Police", "nz-police", "New Zealand", "asia_pacific", "national", "5000_19999"),
+    ("Office of the Narcotics Control Board", "oncb", "Thailand", "asia_pacific", "specialist_agency", "1000_4999"),
 ]
 
-#: Forces that submitted answers in the published demo round (the others did not).
-SUBMITTED = 10
+#: Forces that took part in each published demo round (indexes into FORCES): the same forces in
+#: both years, so that the trend between them can be shown in full. (When a few forces join or
+#: leave between rounds, a reader who assumes nobody changed their answers can subtract one
+#: round from the other; the audit then withholds what would give those forces away: see
+#: docs/disclosure-control.md.)
+TOOK_PART = {
+    "Drug market practice 2025": [i for i in range(len(FORCES)) if i not in {3, 11, 17}],
+    "Drug market practice 2026 (London meeting)": [i for i in range(len(FORCES)) if i not in {3, 11, 17}],
+}
+#: Share of forces whose answers change from one year to the next (the others answer as before).
+CHANGED = 0.3
 
 
 @dataclass
@@ -109,23 +130,27 @@ async def _create(secret_key: str) -> None:
     version_id = await _version_id("drug-market-practice")
     survey = await load_version(version_id)
     now = datetime.now(UTC)
-    past_id, _ = await open_round(
-        NewRound("Drug market practice 2026 (London meeting)", version_id, force_ids, 5, None), secret_key, admin
-    )
-    for force_id in force_ids[:SUBMITTED]:
-        answers = random_answers(survey, rng)
-        await Response.insert(
-            Response(
-                round=past_id,
-                force=force_id,
-                status="submitted",
-                revision=1,
-                answers=json.dumps(answers),
-                language="en",
-                submitted_at=now - timedelta(days=rng.randint(20, 60)),
+    previous: dict[int, dict[str, object]] = {}
+    for years_ago, (title, took_part) in zip((2, 1), TOOK_PART.items(), strict=True):
+        past_id, _ = await open_round(NewRound(title, version_id, force_ids, 5, None), secret_key, admin)
+        for index in took_part:
+            force_id = force_ids[index]
+            keep = force_id in previous and rng.random() > CHANGED
+            answers = previous[force_id] if keep else random_answers(survey, rng)
+            previous[force_id] = answers
+            await Response.insert(
+                Response(
+                    round=past_id,
+                    force=force_id,
+                    status="submitted",
+                    revision=1,
+                    answers=json.dumps(answers),
+                    language="en",
+                    submitted_at=now - timedelta(days=365 * years_ago - rng.randint(20, 60)),
+                )
             )
-        )
-    await publish(past_id, admin)
+        await close_round(past_id, admin)
+        await publish(past_id, admin)
     await open_round(
         NewRound("Drug market practice 2027 (Vienna side event)", version_id, force_ids, 5, now + timedelta(days=60)),
         secret_key,

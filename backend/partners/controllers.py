@@ -13,6 +13,7 @@ from backend.pages import flash, one, read_form, redirect, render
 from backend.partners.peer_groups import DIMENSIONS, VALUES
 from backend.partners.services import create_force, create_person, find_person, is_email, list_forces, set_password
 from backend.partners.tables import Force, Person
+from backend.profile_changes.services import count_pending
 from backend.security.guards import load_viewer, requires_admin, requires_sign_in, requires_staff
 from backend.security.passwords import password_problem, verify_password
 
@@ -49,6 +50,7 @@ class PartnersController(Controller):
             errors=errors or {},
             dimensions=DIMENSIONS,
             dimension_values=VALUES,
+            pending_profile_changes=await count_pending(),
         )
 
     @get("/")

@@ -1,7 +1,9 @@
 """Peer-group breakdowns: the force attributes results are compared by, and their labels.
 
 Codes match the answers of the force-profile questionnaire (`surveys/force-profile.yaml`),
-whose submitted answers update a force's attributes.
+whose submitted answers propose changes to a force's attributes; staff approve or reject
+them (`backend/profile_changes`). A round groups its results by the attributes its forces
+had when it opened (`rounds.services.round_groups`).
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
-from backend.partners.peer_groups import VALUES
+from backend.partners.peer_groups import DIMENSIONS, VALUES
 from backend.partners.tables import Force, Person
 from backend.security.passwords import hash_password
 
@@ -86,13 +87,17 @@ async def respondents_at(force_ids: list[int]) -> list[dict[str, Any]]:
     )
 
 
-async def apply_profile(force_id: int, answers: dict[str, Any]) -> dict[str, str]:
-    """Update a force's peer-group attributes from force-profile answers; returns the changes."""
-    changes: dict[str, str] = {}
-    for dim in ("region", "force_type", "size_band"):
-        value = answers.get(dim)
-        if isinstance(value, str) and value in VALUES[dim]:
-            changes[dim] = value
-    if changes:
-        await Force.update({getattr(Force, k): v for k, v in changes.items()}).where(Force.id == force_id)
-    return changes
+async def current_groups(force_ids: Collection[int]) -> dict[int, dict[str, str]]:
+    """The forces' current peer-group attributes: force id → {dimension: value}."""
+    if not force_ids:
+        return {}
+    rows = await Force.select(Force.id, *(getattr(Force, d) for d in DIMENSIONS)).where(Force.id.is_in(list(force_ids)))
+    return {r["id"]: {d: r[d] for d in DIMENSIONS} for r in rows}
+
+
+async def set_peer_group(force_id: int, dimension: str, value: str) -> None:
+    """Change one peer-group attribute. Only staff decisions call this: rounds already open
+    keep the groups they froze; the change applies to rounds opened afterwards."""
+    if value not in VALUES.get(dimension, {}):
+        raise ValueError(f"{dimension}: unknown value {value!r}")
+    await Force.update({getattr(Force, dimension): value}).where(Force.id == force_id)

@@ -12,7 +12,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from backend.i18n import pick, t
+from backend.i18n import pick
 from backend.publication.disclosure import DisclosedGroup, DisclosedQuestion
 from backend.surveys.answers import answer_codes_with_labels
 from backend.surveys.definition import Question, Survey
@@ -31,8 +31,21 @@ class Chart:
     rows: tuple[tuple[str, ...], ...]
 
 
+#: What a withheld figure shows: the same words wherever a figure is withheld, whatever the reason.
+WITHHELD = "withheld"
+
+
 def _pct(count: int, n: int) -> float:
     return round(100.0 * count / n, 1) if n else 0.0
+
+
+def _cell_pct(cells: dict[str, int] | None, code: str, n: int) -> float | None:
+    """Share of one code in an item's or row's counts; None when the item is withheld."""
+    return None if cells is None else _pct(cells.get(code, 0), n)
+
+
+def _cell_text(cells: dict[str, int] | None, code: str) -> str:
+    return WITHHELD if cells is None else str(cells.get(code, 0))
 
 
 def _layout(fig: go.Figure, title: str, height: int, x_title: str) -> None:
@@ -62,7 +75,7 @@ def chart_for(
     group_label: str = "",
 ) -> Chart | None:
     """The chart of one question for one (shown) group, or None when it is withheld."""
-    if group.suppressed or group.n is None:
+    if group.withheld or group.n is None:
         return None
     n = group.n
     title = f"{group_label} (n = {n})" if group_label else f"n = {n}"
@@ -83,10 +96,11 @@ def _categorical(q: Question, group: DisclosedGroup, survey: Survey, lang: str, 
     options = answer_codes_with_labels(q, lang, survey.default_language)
     own_codes = set(own) if isinstance(own, list) else ({own} if own is not None else set())
     labels = [label for _, label in options]
-    values = [_pct(counts.get(code, 0), n) for code, _ in options]
+    # A withheld option (multiple choice) has no bar: None, and says so in its label.
+    values = [None if counts.get(code, 0) is None else _pct(counts.get(code, 0), n) for code, _ in options]
     colours = [OWN_COLOUR if code in own_codes else PEER_COLOUR for code, _ in options]
     texts = [
-        f"{v:g}% ({counts.get(code, 0)})" + ("  ◀ your force" if code in own_codes else "")
+        (WITHHELD if v is None else f"{v:g}% ({counts.get(code, 0)})") + ("  ◀ your force" if code in own_codes else "")
         for (code, _), v in zip(options, values, strict=True)
     ]
     if q.chart == "stacked":
@@ -104,7 +118,7 @@ def _categorical(q: Question, group: DisclosedGroup, survey: Survey, lang: str, 
                         "color": SCALE_COLOURS[index % len(SCALE_COLOURS)],
                         "line": {"color": OWN_COLOUR if mine else "white", "width": 4 if mine else 1},
                     },
-                    text=[f"{value:g}%"],
+                    text=[WITHHELD if value is None else f"{value:g}%"],
                     textposition="inside",
                     hovertemplate=label.replace("%", "%%") + ": %{x}% of forces<extra></extra>",
                 )
@@ -144,8 +158,13 @@ def _categorical(q: Question, group: DisclosedGroup, survey: Survey, lang: str, 
         _layout(fig, title, 90 + 34 * len(options), "% of forces")
         fig.update_xaxes(range=[0, 130], tickvals=[0, 25, 50, 75, 100])
     rows = tuple(
-        (label, str(counts.get(code, 0)), f"{_pct(counts.get(code, 0), n):g}%", "✔" if code in own_codes else "")
-        for code, label in options
+        (
+            label,
+            WITHHELD if value is None else str(counts.get(code, 0)),
+            WITHHELD if value is None else f"{value:g}%",
+            "✔" if code in own_codes else "",
+        )
+        for (code, label), value in zip(options, values, strict=True)
     )
     return Chart(_figure_json(fig), title, ("Answer", "Forces", "Share", "Your force"), rows)
 
@@ -204,7 +223,7 @@ def _allocation(q: Question, group: DisclosedGroup, survey: Survey, lang: str, o
     labels = [label for _, label in items]
     fig = go.Figure(
         go.Bar(
-            x=[means.get(code, 0) for code, _ in items],
+            x=[means.get(code) for code, _ in items],
             y=labels,
             orientation="h",
             marker_color=PEER_COLOUR,
@@ -225,7 +244,12 @@ def _allocation(q: Question, group: DisclosedGroup, survey: Survey, lang: str, o
         )
     _layout(fig, title, 90 + 36 * len(items), "average share of effort (%)")
     rows = tuple(
-        (label, f"{means.get(code, 0):g}%", f"{own_map[code]:g}%" if code in own_map else "") for code, label in items
+        (
+            label,
+            WITHHELD if means.get(code) is None else f"{means[code]:g}%",
+            f"{own_map[code]:g}%" if code in own_map else "",
+        )
+        for code, label in items
     )
     return Chart(_figure_json(fig), title, ("Item", "Peer average", "Your force"), rows)
 
@@ -245,7 +269,7 @@ def _ranking(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own:
     for pos in range(1, positions + 1):
         fig.add_trace(
             go.Bar(
-                x=[_pct(counts.get(code, {}).get(str(pos), 0), n) for code, _ in items],
+                x=[_cell_pct(counts.get(code, {}), str(pos), n) for code, _ in items],
                 y=labels,
                 orientation="h",
                 name=f"ranked {_ordinal(pos)}",
@@ -259,7 +283,7 @@ def _ranking(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own:
     rows = tuple(
         (
             label,
-            *(str(counts.get(code, {}).get(str(p), 0)) for p in range(1, positions + 1)),
+            *(_cell_text(counts.get(code, {}), str(p)) for p in range(1, positions + 1)),
             _ordinal(own_rank[code]) if code in own_rank else "",
         )
         for code, label in items
@@ -282,7 +306,7 @@ def _matrix(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own: 
     for index, (code, label) in enumerate(scale):
         fig.add_trace(
             go.Bar(
-                x=[_pct(counts.get(row, {}).get(code, 0), n) for row, _ in rows_def],
+                x=[_cell_pct(counts.get(row, {}), code, n) for row, _ in rows_def],
                 y=labels,
                 orientation="h",
                 name=label,
@@ -296,13 +320,9 @@ def _matrix(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own: 
     rows = tuple(
         (
             label,
-            *(str(counts.get(row, {}).get(code, 0)) for code, _ in scale),
+            *(_cell_text(counts.get(row, {}), code) for code, _ in scale),
             scale_labels.get(own_map[row], "") if row in own_map else "",
         )
         for row, label in rows_def
     )
     return Chart(_figure_json(fig), title, header, rows)
-
-
-def no_data_text(lang: str) -> str:
-    return t("not_answered", lang)

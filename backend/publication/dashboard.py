@@ -9,7 +9,7 @@ from typing import Any
 from backend.i18n import pick
 from backend.partners.peer_groups import ALL, DIMENSIONS, dimension_label, label
 from backend.publication.charts import Chart, chart_for
-from backend.publication.disclosure import SUPPRESSED_SMALL, DisclosedRound
+from backend.publication.disclosure import DisclosedRound
 from backend.surveys.answers import Answers
 from backend.surveys.definition import Section, Survey
 from backend.surveys.display import answer_text
@@ -37,15 +37,21 @@ class GroupChoice:
     label: str
 
 
-def group_choices(force: dict[str, Any] | None, staff: bool, disclosed: DisclosedRound) -> list[GroupChoice]:
-    """Partners compare with everyone or with their own force's groups; staff may pick any."""
+#: What partners read wherever a figure is withheld: the same words whatever the reason, so that
+#: the marker itself tells nothing (no n, no "fewer than k", no "to protect another group").
+WITHHELD_TEXT = "Withheld: shown only where enough forces answered and no force's answer could be worked out."
+
+
+def group_choices(groups: dict[str, Any] | None, staff: bool, disclosed: DisclosedRound) -> list[GroupChoice]:
+    """Partners compare with everyone or with their own force's groups (as they were when the
+    round opened); staff may pick any configured group."""
     choices = [GroupChoice("all", "All partner forces")]
     if staff:
-        keys = sorted({g.key for g in disclosed.responses if g.key != ALL})
+        keys = [g.key for g in disclosed.responses if g.key != ALL]
         choices += [GroupChoice(f"{d}:{v}", f"{dimension_label(d)}: {label(d, v)}") for d, v in keys]
-    elif force:
+    elif groups:
         for dim in DIMENSIONS:
-            value = force.get(dim)
+            value = groups.get(dim)
             if value:
                 choices.append(GroupChoice(f"{dim}:{value}", f"My {dimension_label(dim).lower()}: {label(dim, value)}"))
     return choices
@@ -72,14 +78,10 @@ def build_panels(
                 continue  # staff-only or free text: never in the snapshot
             g = dq.group(group)
             own_text = answer_text(q, own, lang, d) if own else ""
-            if g is None:
-                # No force of the group answered: said the same way as any small group, so
-                # that an empty group is not singled out either.
-                withheld = SUPPRESSED_SMALL.format(k=disclosed.min_group_size)
-                panels.append(QuestionPanel(q.id, pick(q.label, lang, d), None, withheld, own_text))
-                continue
-            chart = chart_for(q, dq, g, survey, lang, own.get(q.id) if own else None, group_label)
-            panels.append(QuestionPanel(q.id, pick(q.label, lang, d), chart, g.suppressed_reason, own_text))
+            own_value = own.get(q.id) if own else None
+            chart = None if g is None else chart_for(q, dq, g, survey, lang, own_value, group_label)
+            withheld = None if chart else WITHHELD_TEXT
+            panels.append(QuestionPanel(q.id, pick(q.label, lang, d), chart, withheld, own_text))
         if panels:
             out.append(SectionPanels(section, pick(section.title, lang, d), tuple(panels)))
     return out

@@ -1,19 +1,32 @@
-"""Publishing a round (aggregate → disclose → immutable snapshot) and reading it back."""
+"""Publishing a round: preview, publish (version 1) and corrections (later versions), each an
+immutable snapshot audited together with every earlier publication of the same questionnaire;
+and reading publications back (partners always get the latest version)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from backend.analysis.aggregates import aggregate_round
+import asyncpg
+
 from backend.audit.services import record
-from backend.publication.disclosure import DisclosedRound, disclose
-from backend.publication.tables import Publication
-from backend.rounds.services import get_round, set_status
-from backend.rounds.tables import Round
+from backend.database import fetch
+from backend.partners.peer_groups import VALUES
+from backend.publication.audit import Cell
+from backend.publication.basis import RoundBasis
+from backend.publication.basis_store import basis_from_json, basis_to_json, round_basis, version_key
+from backend.publication.disclosure import DisclosedRound, Disclosure, disclose
+from backend.publication.report import report_to_json
+from backend.publication.tables import Publication, PublicationBasis
+from backend.responses.services import response_counts
+from backend.rounds.services import get_round
 from backend.security.roles import Viewer
 from backend.surveys.services import load_version
+
+#: Every configured peer group is listed for every question, shown or withheld.
+BREAKDOWNS = {dim: list(values) for dim, values in VALUES.items()}
 
 
 class PublishRefused(Exception):
@@ -22,48 +35,187 @@ class PublishRefused(Exception):
         self.message = message
 
 
-async def publish(round_id: int, actor: Viewer) -> DisclosedRound:
-    """Freeze the round's disclosure-controlled results. Closes the round if still open."""
+CHAIN = """
+SELECT p.id, p.round, p.version, p.snapshot, b.basis, r.title
+FROM publication p
+JOIN round r ON r.id = p.round
+JOIN questionnaire_version v ON v.id = r.version
+LEFT JOIN publication_basis b ON b.publication = p.id
+WHERE v.questionnaire = (SELECT v2.questionnaire FROM round r2
+                         JOIN questionnaire_version v2 ON v2.id = r2.version WHERE r2.id = $1)
+ORDER BY p.published_at, p.id"""
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+async def earlier_publications(round_id: int) -> list[tuple[RoundBasis, set[Cell]]]:
+    """Every version ever published of every round of the same questionnaire as `round_id`
+    (earlier versions of the round itself included), with the cells each showed: what a reader
+    can combine a new publication with."""
+    out: list[tuple[RoundBasis, set[Cell]]] = []
+    for row in await fetch(CHAIN, round_id):
+        disclosed = DisclosedRound.from_snapshot(_json(row["snapshot"]))
+        if row["basis"] is not None:
+            basis = basis_from_json(_json(row["basis"]))
+        else:
+            # Published before bases were kept: answers are immutable once submitted and the
+            # peer groups were frozen when the round opened, so the basis can be rebuilt.
+            survey = await load_version(await _version_of(int(row["round"])))  # type: ignore[call-overload]
+            key = version_key(int(row["round"]), int(row["version"]))  # type: ignore[call-overload]
+            basis = await round_basis(int(row["round"]), survey, key=key, label=str(row["title"]))  # type: ignore[call-overload]
+        out.append((basis, disclosed.shown_cells()))
+    return out
+
+
+async def _version_of(round_id: int) -> int:
+    row = await get_round(round_id)
+    if row is None:
+        raise PublishRefused("No such round.")
+    return int(row["version"])
+
+
+async def _latest_version(round_id: int) -> int:
+    rows = await fetch("SELECT coalesce(max(version), 0) AS v FROM publication WHERE round = $1", round_id)
+    return int(rows[0]["v"])  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What partners would see if the round were published now, and what is withheld."""
+
+    round: dict[str, Any]
+    basis: RoundBasis
+    disclosure: Disclosure
+    #: the version publishing now would create (1, or a correction)
+    version: int
+    submitted: int
+    drafts: int
+    #: why publishing now is refused (None: it may be published)
+    refused: str | None
+
+
+def _refusal(round_row: dict[str, Any], submitted: int, drafts: int, correction: bool) -> str | None:
+    status = round_row["status"]
+    if status in {"draft", "open"}:
+        pending = f" {drafts} force(s) have answers in draft, which would not be counted." if drafts else ""
+        return f"Close the round before publishing: answers can still change while it is open.{pending}"
+    if status == "published" and not correction:
+        return "This round has already been published. To change what partners see, publish a correction."
+    if status != "published" and correction:
+        return "Only a published round can be corrected."
+    if submitted == 0:
+        return "No force has submitted answers: there is nothing to publish."
+    return None
+
+
+async def preview(round_id: int, *, correction: bool = False) -> Preview:
     round_row = await get_round(round_id)
     if round_row is None:
         raise PublishRefused("No such round.")
-    if round_row["status"] == "published":
-        raise PublishRefused("This round has already been published.")
     survey = await load_version(round_row["version"])
-    raw = await aggregate_round(round_id, survey)
-    submitted = raw.responses.get(("all", "all"), 0)
-    if submitted == 0:
-        raise PublishRefused("No force has submitted answers yet: there is nothing to publish.")
-    published_ids = {q.id for q in survey.questions() if q.published}
-    disclosed = disclose(raw, round_row["min_group_size"], published_ids)
-    async with Publication._meta.db.transaction():
-        rows = await Round.raw(
-            "UPDATE round SET status = 'published' WHERE id = {} AND status <> 'published' RETURNING id",
-            round_id,
-        )
-        if not rows:
-            raise PublishRefused("This round has already been published.")
-        await Publication.insert(
-            Publication(
-                round=round_id,
-                published_by=actor.person_id,
-                min_group_size=disclosed.min_group_size,
-                snapshot=json.dumps(disclosed.to_snapshot()),
-            )
-        )
-    await record(
-        actor, "round.published", f"round:{round_id}", submitted=submitted, min_group_size=disclosed.min_group_size
+    version = await _latest_version(round_id) + 1
+    candidate = await round_basis(round_id, survey, key=version_key(round_id, version), label=round_row["title"])
+    disclosure = disclose(
+        candidate,
+        await earlier_publications(round_id),
+        round_id=round_id,
+        version=version,
+        min_group_size=round_row["min_group_size"],
+        breakdowns=BREAKDOWNS,
     )
-    return disclosed
+    counts = await response_counts(round_id)
+    submitted, drafts = counts.get("submitted", 0), counts.get("draft", 0)
+    refused = _refusal(round_row, submitted, drafts, correction)
+    return Preview(round_row, candidate, disclosure, version, submitted, drafts, refused)
 
 
-async def get_publication(round_id: int) -> tuple[dict[str, Any], DisclosedRound] | None:
-    row = await Publication.select().where(Publication.round == round_id).first()
-    if row is None:
+async def publish(round_id: int, actor: Viewer, *, correction: bool = False) -> Preview:
+    """Freeze the round's disclosure-controlled results as a new immutable version."""
+    found = await preview(round_id, correction=correction)
+    if found.refused:
+        raise PublishRefused(found.refused)
+    disclosure = found.disclosure
+    disclosed = disclosure.round
+    report = report_to_json(disclosure)
+    basis = found.basis
+    try:
+        async with Publication._meta.db.transaction():
+            rows = await Publication.insert(
+                Publication(
+                    round=round_id,
+                    version=found.version,
+                    published_by=actor.person_id,
+                    min_group_size=disclosed.min_group_size,
+                    snapshot=json.dumps(disclosed.to_snapshot()),
+                )
+            ).returning(Publication.id)
+            await PublicationBasis.insert(
+                PublicationBasis(
+                    publication=rows[0]["id"], basis=json.dumps(basis_to_json(basis)), report=json.dumps(report)
+                )
+            )
+            await Publication.raw("UPDATE round SET status = 'published' WHERE id = {}", round_id)
+    except asyncpg.UniqueViolationError as exc:
+        raise PublishRefused("Someone else published this round a moment ago; reload the page.") from exc
+    shown = len(disclosed.shown_cells())
+    await record(
+        actor,
+        "round.correction_published" if correction else "round.published",
+        f"round:{round_id}",
+        version=found.version,
+        submitted=found.submitted,
+        min_group_size=disclosed.min_group_size,
+        cells_shown=shown,
+        cells_withheld=sum(1 for w in disclosure.withheld if w.question_id is not None),
+    )
+    return found
+
+
+@dataclass(frozen=True)
+class PublicationRow:
+    id: int
+    round_id: int
+    version: int
+    published_at: datetime
+    published_by: int | None
+
+
+LATEST = """
+SELECT p.id, p.round, p.version, p.published_at, p.published_by, p.snapshot
+FROM publication p WHERE p.round = $1 ORDER BY p.version DESC LIMIT 1"""
+
+
+async def get_publication(round_id: int) -> tuple[PublicationRow, DisclosedRound] | None:
+    """The latest version of a round's publication (what partners see)."""
+    rows = await fetch(LATEST, round_id)
+    if not rows:
         return None
-    snapshot = row["snapshot"]
-    data = json.loads(snapshot) if isinstance(snapshot, str) else snapshot
-    return row, DisclosedRound.from_snapshot(data)
+    row = rows[0]
+    info = PublicationRow(row["id"], row["round"], row["version"], row["published_at"], row["published_by"])  # type: ignore[arg-type]
+    return info, DisclosedRound.from_snapshot(_json(row["snapshot"]))
+
+
+async def publication_versions(round_id: int) -> list[dict[str, Any]]:
+    """Staff: every version of a round's publication, newest first, with who published it."""
+    return await fetch(
+        "SELECT p.id, p.version, p.published_at, p.min_group_size, pe.name AS published_by "
+        "FROM publication p LEFT JOIN person pe ON pe.id = p.published_by "
+        "WHERE p.round = $1 ORDER BY p.version DESC",
+        round_id,
+    )
+
+
+async def stored_report(round_id: int, version: int) -> list[dict[str, Any]] | None:
+    """Staff only: the suppression report of one published version."""
+    rows = await fetch(
+        "SELECT b.report FROM publication p JOIN publication_basis b ON b.publication = p.id "
+        "WHERE p.round = $1 AND p.version = $2",
+        round_id,
+        version,
+    )
+    return _json(rows[0]["report"]) if rows else None
 
 
 @dataclass(frozen=True)
@@ -71,19 +223,37 @@ class PublishedRound:
     round_id: int
     title: str
     questionnaire: str
-    published_at: Any
+    questionnaire_id: int
+    published_at: datetime
     version_id: int
+    version: int
+
+
+PUBLISHED = """
+SELECT DISTINCT ON (p.round) p.round, p.published_at, p.version, r.title, r.version AS version_id,
+       q.title AS questionnaire, q.id AS questionnaire_id
+FROM publication p JOIN round r ON r.id = p.round JOIN questionnaire_version v ON v.id = r.version
+JOIN questionnaire q ON q.id = v.questionnaire
+ORDER BY p.round, p.version DESC"""
 
 
 async def published_rounds() -> list[PublishedRound]:
-    rows = await Publication.raw(
-        "SELECT p.round, p.published_at, r.title, r.version, q.title AS questionnaire "
-        "FROM publication p JOIN round r ON r.id = p.round JOIN questionnaire_version v ON v.id = r.version "
-        "JOIN questionnaire q ON q.id = v.questionnaire ORDER BY p.published_at DESC"
-    )
-    return [PublishedRound(r["round"], r["title"], r["questionnaire"], r["published_at"], r["version"]) for r in rows]
+    """Every published round (its latest version), most recent first."""
+    rows = [
+        PublishedRound(
+            r["round"],  # type: ignore[arg-type]
+            r["title"],  # type: ignore[arg-type]
+            r["questionnaire"],  # type: ignore[arg-type]
+            r["questionnaire_id"],  # type: ignore[arg-type]
+            r["published_at"],  # type: ignore[arg-type]
+            r["version_id"],  # type: ignore[arg-type]
+            r["version"],  # type: ignore[arg-type]
+        )
+        for r in await fetch(PUBLISHED)
+    ]
+    return sorted(rows, key=lambda r: r.published_at, reverse=True)
 
 
 async def close_round(round_id: int, actor: Viewer) -> None:
-    await set_status(round_id, "closed")
+    await fetch("UPDATE round SET status = 'closed' WHERE id = $1 AND status = 'open'", round_id)
     await record(actor, "round.closed", f"round:{round_id}")

@@ -7,11 +7,23 @@ from backend.rounds.tables import Round
 
 
 class Publication(Table, tablename="publication"):
-    """The immutable, disclosure-controlled results of a round: all that partners may see."""
+    """One immutable version of a round's disclosure-controlled results: all that partners may
+    see. A correction is a new version (unique per round and version); partners see the latest."""
 
-    round = ForeignKey(references=Round, null=False, unique=True)
+    round = ForeignKey(references=Round, null=False)
+    version = Integer(default=1)
     published_at = Timestamptz(default=TimestamptzNow())
     published_by = ForeignKey(references=Person, null=True, default=None)
     min_group_size = Integer()
     #: A serialised `DisclosedRound` (see disclosure.py); never raw answers.
     snapshot = JSONB()
+
+
+class PublicationBasis(Table, tablename="publication_basis"):
+    """Staff-only companion of a publication: the answers and frozen peer groups it was computed
+    from (so that later rounds are audited against exactly what was published) and the
+    suppression report (every withheld cell and why). Never read by partner pages or routes."""
+
+    publication = ForeignKey(references=Publication, null=False, unique=True)
+    basis = JSONB()
+    report = JSONB()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backend.database import fetch
-from backend.partners.services import apply_profile
+from backend.profile_changes.services import propose_changes
 from backend.responses.tables import Response
 from backend.surveys.answers import AnswerError, Answers, check_all, visible_answers
 from backend.surveys.definition import Survey
@@ -89,7 +89,8 @@ async def submit(
     response_id: int, expected_revision: int, survey: Survey, lang: str, person_id: int | None, force_id: int
 ) -> SubmitResult:
     """Check every answer; store only answers to shown questions (stale answers to questions a
-    later change hid are discarded); mark submitted once."""
+    later change hid are discarded); mark submitted once. A force-profile response proposes
+    peer-group changes for staff to review, in the same transaction."""
     row = await Response.select().where(Response.id == response_id).first()
     if row is None:
         raise LookupError(f"no response {response_id}")
@@ -102,19 +103,21 @@ async def submit(
     if errors:
         return SubmitResult(False, errors)
     clean = visible_answers(survey, row["answers"])
-    rows = await Response.raw(
-        "UPDATE response SET status = 'submitted', answers = {}::jsonb, submitted_at = now(), submitted_by = {}, "
-        "revision = revision + 1, updated_at = now() WHERE id = {} AND status = 'draft' AND revision = {} "
-        "RETURNING id",
-        json.dumps(clean),
-        person_id,
-        response_id,
-        expected_revision,
-    )
-    if not rows:
-        return SubmitResult(False, [], "conflict")
-    if survey.purpose == "peer_profile":
-        await apply_profile(force_id, clean)
+    async with Response._meta.db.transaction():
+        rows = await Response.raw(
+            "UPDATE response SET status = 'submitted', answers = {}::jsonb, submitted_at = now(), submitted_by = {}, "
+            "revision = revision + 1, updated_at = now() WHERE id = {} AND status = 'draft' AND revision = {} "
+            "RETURNING id",
+            json.dumps(clean),
+            person_id,
+            response_id,
+            expected_revision,
+        )
+        if not rows:
+            return SubmitResult(False, [], "conflict")
+        if survey.purpose == "peer_profile":
+            # Not applied: staff review each change (a force must not pick its own groups).
+            await propose_changes(force_id, row["round"], clean)
     return SubmitResult(True, [])
 
 

@@ -1,4 +1,4 @@
-"""Staff pages for rounds: list, open a new round, follow responses, publish, close."""
+"""Staff pages for rounds: list, open a new round, follow responses, close (publishing: publication/staff.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from backend.analysis.summary import summarise
 from backend.audit.services import record
 from backend.pages import flash, read_form, redirect, render
 from backend.partners.services import list_forces
+from backend.profile_changes.services import count_pending
 from backend.publication.disclosure import MIN_GROUP_SIZE_FLOOR
-from backend.publication.services import PublishRefused, close_round, publish
+from backend.publication.services import close_round, publication_versions
 from backend.responses.services import response_counts, text_answers
 from backend.rounds.services import (
     NewRound,
@@ -50,8 +51,14 @@ class StaffRoundController(Controller):
 
     @get("/")
     async def home(self, request: Request[Any, Any, Any]) -> Template:
-        """Staff start page: rounds and questionnaires."""
-        return await render(request, "staff/home.html", rounds=await list_rounds(), versions=await latest_versions())
+        """Staff start page: rounds, questionnaires, and force-profile changes awaiting review."""
+        return await render(
+            request,
+            "staff/home.html",
+            rounds=await list_rounds(),
+            versions=await latest_versions(),
+            pending_profile_changes=await count_pending(),
+        )
 
     @get("/rounds/new")
     async def new_round(self, request: Request[Any, Any, Any]) -> Template:
@@ -153,18 +160,8 @@ class StaffRoundController(Controller):
             summary=summary,
             counts=counts,
             forces_invited=forces_invited,
+            versions=await publication_versions(round_id),
         )
-
-    @post("/rounds/{round_id:int}/publish")
-    async def publish_round(self, request: Request[Any, Any, Any], round_id: FromPath[int]) -> Redirect:
-        viewer = await _viewer(request)
-        try:
-            await publish(round_id, viewer)
-        except PublishRefused as exc:
-            flash(request, exc.message, "error")
-            return redirect(f"/staff/rounds/{round_id}")
-        flash(request, "Results published. Partners can now see the comparison charts.")
-        return redirect(f"/staff/rounds/{round_id}")
 
     @post("/rounds/{round_id:int}/close")
     async def close(self, request: Request[Any, Any, Any], round_id: FromPath[int]) -> Redirect:

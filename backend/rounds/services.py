@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from backend.partners.services import respondents_at
-from backend.rounds.tables import Invitation, Round
+from backend.partners.peer_groups import DIMENSIONS
+from backend.partners.services import current_groups, respondents_at
+from backend.rounds.tables import Invitation, Round, RoundForce
 from backend.security.roles import Viewer
 from backend.security.tokens import derive_token, hash_token, new_nonce, same_hash
 
@@ -69,8 +70,8 @@ def invitation_url(base_url: str, secret_key: str, nonce: str) -> str:
 
 
 async def open_round(data: NewRound, secret_key: str, creator: Viewer | None) -> tuple[int, int]:
-    """Create an open round with an invitation for every respondent at the chosen forces;
-    returns (round id, invitations made)."""
+    """Create an open round with an invitation for every respondent at the chosen forces, and
+    freeze the chosen forces' peer groups for it; returns (round id, invitations made)."""
     now = datetime.now(UTC)
     async with Round._meta.db.transaction():
         rows = await Round.insert(
@@ -85,6 +86,7 @@ async def open_round(data: NewRound, secret_key: str, creator: Viewer | None) ->
             )
         ).returning(Round.id)
         round_id: int = rows[0]["id"]
+        await _freeze_groups(round_id, data.force_ids)
         people = await respondents_at(data.force_ids)
         expires = (data.closes_at or now) + LINK_GRACE
         invitations = []
@@ -103,6 +105,25 @@ async def open_round(data: NewRound, secret_key: str, creator: Viewer | None) ->
         if invitations:
             await Invitation.insert(*invitations)
     return round_id, len(invitations)
+
+
+async def _freeze_groups(round_id: int, force_ids: list[int]) -> None:
+    """One `round_force` row per chosen force (with respondents or not): the round's results
+    are grouped by these values, so a force cannot change its groups once the round is open."""
+    groups = await current_groups(force_ids)
+    if groups:
+        await RoundForce.insert(
+            *(RoundForce(round=round_id, force=force_id, **values) for force_id, values in groups.items())
+        )
+
+
+async def round_groups(round_id: int) -> dict[int, dict[str, str]]:
+    """The peer groups of each force in a round, as frozen when it opened:
+    force id → {"region": …, "force_type": …, "size_band": …}."""
+    rows = await RoundForce.select(RoundForce.force, *(getattr(RoundForce, d) for d in DIMENSIONS)).where(
+        RoundForce.round == round_id
+    )
+    return {r["force"]: {d: r[d] for d in DIMENSIONS} for r in rows}
 
 
 async def list_rounds() -> list[dict[str, Any]]:

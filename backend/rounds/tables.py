@@ -1,5 +1,6 @@
 from piccolo.columns import ForeignKey, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.constraints import Unique
 from piccolo.table import Table
 
 from backend.partners.tables import Force, Person
@@ -35,3 +36,20 @@ class Invitation(Table, tablename="invitation"):
     revoked_at = Timestamptz(null=True, default=None)
     first_opened_at = Timestamptz(null=True, default=None)
     last_opened_at = Timestamptz(null=True, default=None)
+
+
+class RoundForce(Table, tablename="round_force"):
+    """A force's peer groups as frozen when the round opened.
+
+    Results of a round are grouped by these values, not by the force's current attributes,
+    so a force cannot move itself between groups while a round is open or before it is
+    published; a change approved later applies to rounds opened afterwards.
+    """
+
+    round = ForeignKey(references=Round, null=False)
+    force = ForeignKey(references=Force, null=False)
+    region = Varchar(length=40)
+    force_type = Varchar(length=40)
+    size_band = Varchar(length=40)
+
+    unique_round_force = Unique([round, force])

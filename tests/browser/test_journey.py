@@ -1,7 +1,8 @@
 """The whole journey in a real browser: staff sign in, open a round of the shipped
 questionnaire, the respondent answers every page and submits, staff see the counts and the
-summary and publish, a partner sees the chart of the peer distribution with their force
-marked and small groups withheld."""
+summary, close the round, check the preview and the suppression report and publish with
+confirmation; a partner sees the chart of the peer distribution with their force marked and
+small groups withheld."""
 
 from __future__ import annotations
 
@@ -76,27 +77,47 @@ def test_whole_journey(server: Server, browser: Any, page: Any) -> None:
     page.goto(round_url)
     assert page.get_by_test_id("submitted-count").inner_text() == "5"
     assert page.locator("#summary-has_drug_strategy").is_visible()
+    # an open round cannot be published: close it, then preview what partners will see
+    assert page.get_by_role("link", name="Preview and publish results").count() == 0
+    page.get_by_role("button", name="Close the round").click()
+    page.get_by_role("link", name="Preview and publish results").click()
+    assert page.get_by_test_id("preview-submitted").inner_text() == "5"
+    assert page.locator("article.result .chart").first.is_visible()
+    report = page.get_by_test_id("suppression-report")
+    assert report.locator("tr[data-reason]").count() > 0
+    assert "Fewer than 3 forces answered" in report.inner_text()
+    assert_accessible(page, "publication preview")
+    # publishing without the confirmation is refused with a message naming the checkbox
+    page.get_by_role("button", name="Publish results").click()
+    summary = page.locator(".error-summary")
+    assert "Confirm that you have checked the preview" in summary.inner_text()
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "confirm"
+    page.get_by_label(re.compile("I have checked this preview")).check()
     page.get_by_role("button", name="Publish results").click()
     assert "Results published" in page.locator(".notice").first.inner_text()
+    assert page.get_by_test_id("versions").is_visible()
 
-    # the partner at force 0 sees the chart with their force marked
+    # the partner at force 0 sees a chart with their force marked
     partner = new_page(browser)
     sign_in(partner, base, world.partner_emails[0], PARTNER_PASSWORD)
     partner.get_by_role("link", name="Journey round").click()
-    chart = partner.locator("#result-has_drug_strategy .chart")
+    marked = partner.locator("article.result", has=partner.locator(".chart")).filter(has_text="Your force answered")
+    chart = marked.first.locator(".chart")
     chart.locator(".main-svg").first.wait_for()
     assert chart.get_attribute("data-drawn") == "true"
-    assert "your force" in chart.inner_text()
-    assert "Your force answered" in partner.locator("#result-has_drug_strategy").inner_text()
+    assert re.search(r"your force|\(you: ", chart.inner_text())  # bars say "your force"; rankings "you: 1st"
     assert not partner.js_errors if hasattr(partner, "js_errors") else True
     SCREENSHOTS.mkdir(exist_ok=True)
     partner.screenshot(path=str(SCREENSHOTS / "partner-dashboard.png"))
     assert_accessible(partner, "partner dashboard")
 
-    # a region with too few forces is withheld, with the reason
+    # a region with too few forces is withheld, marked like any withheld figure
     picker = partner.get_by_label("Compare with")
     picker.select_option(picker.locator("option", has_text="My region").get_attribute("value"))
     partner.get_by_role("button", name="Show").click()
     withheld = partner.locator("[data-withheld]")
     assert withheld.count() > 0
-    assert "Withheld for this group" in withheld.first.inner_text()
+    assert {withheld.nth(i).inner_text() for i in range(withheld.count())} == {
+        "Withheld: shown only where enough forces answered and no force's answer could be worked out."
+    }

@@ -1,6 +1,6 @@
 """The whole journey over HTTP: staff open a round, respondents answer and submit, staff see
-counts and summaries, staff publish, a partner sees a chart with their force marked and
-small groups suppressed."""
+counts and summaries, close the round, preview what partners will see and publish with
+confirmation; a partner sees a chart with their force marked and withheld groups marked alike."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 
+from backend.partners.services import set_peer_group
 from backend.rounds.services import invitation_url, round_invitations
 from backend.settings import Settings
 from tests.factories import PARTNER_PASSWORD, STAFF_EMAIL, STAFF_PASSWORD, make_world, submit_random
@@ -30,6 +31,9 @@ async def test_staff_round_respond_publish_dashboard(
     client: httpx.AsyncClient, settings: Settings, surveys_dir: Path
 ) -> None:
     world = await make_world(surveys_dir, forces=8, survey="force-profile.yaml")
+    # the round groups by the regions forces have when it opens: europe 4, latin america 3, africa 1
+    await set_peer_group(world.force_ids[6], "region", "latin_america")
+    await set_peer_group(world.force_ids[7], "region", "africa")
 
     # staff sign in and open a round for all eight forces
     signed = await sign_in(client, STAFF_EMAIL, STAFF_PASSWORD)
@@ -63,7 +67,8 @@ async def test_staff_round_respond_publish_dashboard(
             assert section.status_code == 200, section.text[:500]
             revision = re.search(r'name="revision" value="(\d+)"', section.text).group(1)
             answers = {
-                "force_type": "national" if i < 4 else "city",
+                # europe (forces 0-3) and the rest each answer half national, half city
+                "force_type": "national" if i in {0, 1, 4, 6} else "city",
                 "size_band": "5000_19999",
                 "region": regions[i],
                 "population_served": "1 250 000",
@@ -91,11 +96,30 @@ async def test_staff_round_respond_publish_dashboard(
     round_page = await client.get(round_path)
     assert 'data-testid="submitted-count">8<' in round_page.text
     assert 'id="summary-force_type"' in round_page.text
+    # profile answers that differ from a force's groups wait for review (types and sizes here)
+    assert "force-profile changes awaiting review" in (await client.get("/staff")).text
 
-    # publish
-    published = await post_form(client, round_path, f"{round_path}/publish", {})
+    # an open round cannot be published: staff close it, then preview
+    preview = await client.get(f"{round_path}/preview")
+    assert "Close the round before publishing" in preview.text
+    assert f'action="/staff/rounds/{round_id}/publish"' not in preview.text
+    closed = await post_form(client, round_path, f"{round_path}/close", {})
+    assert closed.status_code == 303
+    preview = await client.get(f"{round_path}/preview")
+    assert preview.status_code == 200
+    assert 'data-testid="preview-submitted">8<' in preview.text
+    assert 'data-testid="suppression-report"' in preview.text
+    assert "Fewer than 3 forces answered (1)." in preview.text  # the one African force
+    assert "Could be worked out from" in preview.text  # latin america would leave africa alone
+    # publishing asks for confirmation
+    refused = await post_form(client, f"{round_path}/preview", f"{round_path}/publish", {})
+    assert refused.status_code == 400
+    assert "Confirm that you have checked the preview" in refused.text
+    assert (await client.get(f"/api/rounds/{round_id}/publications")).json() == []
+    published = await post_form(client, f"{round_path}/preview", f"{round_path}/publish", {"confirm": "yes"})
     assert published.status_code == 303
-    assert "published" in (await client.get(round_path)).text
+    round_page = (await client.get(round_path)).text
+    assert 'data-testid="versions"' in round_page and "(what partners see)" in round_page
 
     # a partner signs in and sees the chart with their own force marked
     async with httpx.AsyncClient(transport=client._transport, base_url="http://test") as partner:
@@ -109,10 +133,10 @@ async def test_staff_round_respond_publish_dashboard(
         own_index = bar["marker"]["color"].index("#d4351c")
         assert bar["y"][own_index].startswith("National police")  # force 0 answered national
         assert "your force" in bar["text"][own_index]
-        # europe: 4 forces, shown; africa: 1 (< 3) withheld; latin america (3) withheld too,
-        # or 8 - 4 - 3 would give away the one African force's answer
+        # europe: 4 forces answering 2 and 2, shown; africa (1 force) withheld; latin america
+        # (3) withheld too, or it would leave the African force alone in "all minus europe"
         europe = await partner.get(f"/dashboard/rounds/{round_id}?group=region:europe")
-        assert "Withheld for this group" not in europe.text
+        assert "data-withheld" not in europe.text.split('id="result-force_type"')[1].split("</article>")[0]
         assert figure_json(europe.text, "force_type")["layout"]["title"]["text"].endswith("(n = 4)")
         api = (await partner.get(f"/api/publications/{round_id}")).json()
         by_region = {
@@ -122,11 +146,18 @@ async def test_staff_round_respond_publish_dashboard(
             for g in q["groups"]
             if g["dimension"] == "region"
         }
-        assert by_region["europe"]["forces"] == 4
-        assert by_region["africa"]["forces"] is None and by_region["africa"]["figures"] == {}
-        assert "fewer than 3" in by_region["africa"]["withheld"]
-        assert by_region["latin_america"]["forces"] is None
-        assert "subtraction" in by_region["latin_america"]["withheld"]
+        assert by_region["europe"]["forces"] == 4 and not by_region["europe"]["withheld"]
+        # every configured region is listed, withheld ones alike: no n, no figures, no reason
+        assert set(by_region) >= {"europe", "africa", "latin_america", "middle_east", "north_america"}
+        for region in ("africa", "latin_america", "middle_east"):
+            assert by_region[region] == {
+                "dimension": "region",
+                "value": region,
+                "withheld": True,
+                "forces": None,
+                "figures": {},
+            }
+        assert "fewer than" not in json.dumps(api).lower() and "subtraction" not in json.dumps(api)
         # the partner sees their own answers, never another force's
         assert api["own_answers"]["region"] == "europe"
         assert "answers" not in json.dumps(api["questions"])

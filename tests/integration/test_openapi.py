@@ -17,6 +17,9 @@ async def test_openapi_document(client: httpx.AsyncClient) -> None:
         "/api/rounds/{round_id}/responses",
         "/api/publications",
         "/api/publications/{round_id}",
+        "/api/profile-changes",
+        "/api/profile-changes/{change_id}/approve",
+        "/api/profile-changes/{change_id}/reject",
     } <= set(paths)
     assert not any(p.startswith(("/staff", "/respond", "/dashboard", "/sign-in")) for p in paths)
     for path, operations in paths.items():
@@ -25,6 +28,11 @@ async def test_openapi_document(client: httpx.AsyncClient) -> None:
             ok = op["responses"].get("200") or op["responses"].get("201")
             assert ok and ok["content"]["application/json"]["schema"], f"{method} {path} has no typed response"
     assert "PublicationDetail" in doc["components"]["schemas"]
+    assert "ProfileChangeOut" in doc["components"]["schemas"]
+    statuses = paths["/api/profile-changes"]["get"]["parameters"][0]["schema"]
+    assert set(statuses.get("enum", [])) == {"pending", "approved", "rejected"}
+    approve = paths["/api/profile-changes/{change_id}/approve"]["post"]
+    assert "X-CSRFToken" in approve["description"] and {"404", "409"} <= set(approve["responses"])
 
 
 async def test_interactive_docs_served_from_our_origin(client: httpx.AsyncClient) -> None:

@@ -179,10 +179,14 @@ async def test_submit_refused_with_missing_required(
     assert (await get_response(round_id, world.force_ids[0]))["status"] == "draft"
 
 
-async def test_profile_answers_update_peer_groups(
+async def test_profile_answers_propose_changes_for_review(
     client: httpx.AsyncClient, settings: Settings, surveys_dir: Path
 ) -> None:
+    """Submitting the force profile changes no peer group: each differing answer waits for staff."""
+    from backend.audit.services import recent
     from backend.partners.services import get_force
+    from backend.profile_changes.services import list_changes
+    from backend.rounds.services import round_groups
 
     world = await make_world(surveys_dir, forces=1, survey="force-profile.yaml")
     round_id = await open_test_round(world, settings.secret_key)
@@ -210,7 +214,16 @@ async def test_profile_answers_update_peer_groups(
     )
     assert done.headers["location"] == "/respond/done"
     force = await get_force(world.force_ids[0])
-    assert (force["force_type"], force["size_band"], force["region"]) == ("customs", "under_1000", "africa")
+    assert (force["force_type"], force["size_band"], force["region"]) == ("national", "20000_plus", "europe")
+    assert (await round_groups(round_id))[world.force_ids[0]]["region"] == "europe"
+    pending = {c["dimension"]: c for c in await list_changes("pending")}
+    assert {d: (c["old_value"], c["new_value"]) for d, c in pending.items()} == {
+        "force_type": ("national", "customs"),
+        "size_band": ("20000_plus", "under_1000"),
+        "region": ("europe", "africa"),
+    }
+    assert {(c["force"], c["round"]) for c in pending.values()} == {(world.force_ids[0], round_id)}
+    assert sum(e["action"] == "profile_change.proposed" for e in await recent()) == 3
     assert (await get_response(round_id, world.force_ids[0]))["answers"]["population_served"] == 2500000
 
 

@@ -1,0 +1,316 @@
+"""The disclosure audit: could a reader of everything published work out one force's answer?
+
+Pure. The reader we defend against (docs/disclosure-control.md) reads every published figure of
+every round of a questionnaire, knows every force's peer groups and which forces took part, knows
+its own force's answers, and reasons exactly. Cells are offered to the audit one at a time
+(`FamilyAudit.try_add`); a cell is refused when showing it would break one of three checks, each
+run for every possible reader (an outsider, or any force knowing its own answers):
+
+1. **The crowd rule, within a round** (`_crowd`). Two forces that are in exactly the same shown
+   groups of a round are indistinguishable: swapping all their answers to a family of linked
+   questions changes no published figure of that round — no count, quartile, mean, n, nothing.
+   Such forces form an *atom*. A force's answer component is undetermined whenever its atom holds
+   another force, not the reader, that answered differently (the swapped world publishes the same
+   and gives the force another answer). Demanding **two** such forces for every force in a shown
+   cell covers every reader at once:
+
+       in every atom a shown cell covers, the most common value of the cell's component is
+       shared by at most (size of the atom − 2) forces.
+
+   This is exact for any reasoning within a round — integer counts, 0/1 answers, quartiles as
+   order statistics, overlapping breakdowns, follow-ups (a family's n is part of each component),
+   unanimity — because it exhibits another possible world rather than reasoning about figures.
+
+2. **Differencing across rounds, linearly** (`_linear`). A reader who assumes answers did not
+   change between rounds can subtract figures of different rounds (and groups). Each figure is a
+   sum over a set of forces; with one variable per force (the same in every round) a force's
+   answer is determined by linear combinations exactly when its unit vector lies in the row space
+   of the published rows, or, for a reader who knows its own answers, in that space plus the
+   reader's own vector. Equivalently (`nullspace`): the force's row of a null-space basis is zero,
+   or parallel to the reader's row. Computed exactly over the integers (python-flint).
+
+3. **Differencing two rows, with integer bounds** (`_difference`). Subtracting one row from
+   another of another round gives the answers of the forces in one and not the other, minus the
+   converse. When that difference is at its extreme (for example: two forces joined, and the
+   count of "yes" rose by two) every one of those forces' answers follows. Refused for every
+   reader, whatever their own answers.
+
+The docs say what this does not cover (integer reasoning over three or more rows of different
+rounds at once, under the assumption that answers did not change).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from math import gcd
+
+import flint
+
+from backend.publication.basis import Component, GroupKey, QuestionSpec, RoundBasis
+
+Cell = tuple[str, GroupKey, str]  # (question id, group, component)
+Row = tuple[int, GroupKey]  # (index of the round in the audit, group)
+
+#: The kinds whose figures are counts: the difference check applies to them.
+COUNT_KINDS = frozenset({"categorical", "multi", "ranking", "matrix"})
+
+CROWD = "crowd"
+LINEAR = "linear"
+DIFFERENCE = "difference"
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """Why a cell cannot be shown: forces whose answers a reader could then work out."""
+
+    check: str  # CROWD, LINEAR or DIFFERENCE
+    round_key: str
+    question_id: str
+    component: str
+    #: The forces that would be singled out.
+    forces: frozenset[int]
+    #: The shown groups, per round, involved: (round key, group).
+    rows: tuple[tuple[str, GroupKey], ...]
+
+
+class FamilyAudit:
+    """The checks for one family of linked questions across the rounds of a questionnaire.
+
+    `rounds` are the published versions in order, the last being the candidate; the cells shown
+    in earlier versions are fixed, cells are added to the candidate with `try_add`.
+    """
+
+    def __init__(self, family: Iterable[str], rounds: Sequence[tuple[RoundBasis, Collection[Cell]]]) -> None:
+        self.family = frozenset(family)
+        self.bases = [basis for basis, _ in rounds]
+        self.last = len(self.bases) - 1
+        self.shown: list[set[Cell]] = [{c for c in cells if c[0] in self.family} for _, cells in rounds]
+        self.rows: list[set[GroupKey]] = [{g for _, g, _ in cells} for cells in self.shown]
+        self.atoms: list[dict[frozenset[GroupKey], list[int]]] = [self._atoms(i) for i in range(len(self.bases))]
+
+    def _spec(self, i: int, question_id: str) -> QuestionSpec | None:
+        return self.bases[i].questions.get(question_id)
+
+    def _name(self, i: int, groups: Iterable[GroupKey]) -> tuple[tuple[str, GroupKey], ...]:
+        return tuple((self.bases[i].key, g) for g in sorted(groups))
+
+    # ---- 1. the crowd rule within a round ---------------------------------------------------
+
+    def _atoms(self, i: int) -> dict[frozenset[GroupKey], list[int]]:
+        """Forces of round i by the set of shown groups they are in (forces in none are free)."""
+        atoms: dict[frozenset[GroupKey], list[int]] = defaultdict(list)
+        basis, rows = self.bases[i], self.rows[i]
+        if rows:
+            for force in basis.participants:
+                key = frozenset(g for g in basis.groups_of(force) if g in rows)
+                if key:
+                    atoms[key].append(force)
+        return atoms
+
+    def _crowd(
+        self, i: int, key: frozenset[GroupKey], cells: Iterable[tuple[str, str]] | None = None
+    ) -> Exposure | None:
+        forces = self.atoms[i][key]
+        wanted = cells if cells is not None else {(q, c) for q, g, c in self.shown[i] if g in key}
+        for q, c in wanted:
+            if not any((q, g, c) in self.shown[i] for g in key):
+                continue
+            spec = self._spec(i, q)
+            if spec is None:
+                continue
+            alike = Counter(self.bases[i].component(f, spec, c) for f in forces).most_common(1)[0][1]
+            if alike > len(forces) - 2:
+                return Exposure(CROWD, self.bases[i].key, q, c, frozenset(forces), self._name(i, key))
+        return None
+
+    def _crowd_round(self, i: int) -> Exposure | None:
+        for key in self.atoms[i]:
+            exposure = self._crowd(i, key)
+            if exposure is not None:
+                return exposure
+        return None
+
+    # ---- 2. linear differencing across rounds -----------------------------------------------
+
+    def _linear(self, question_id: str) -> Exposure | None:
+        rows: list[Row] = [(i, g) for i in range(len(self.bases)) for g in sorted(self.rows[i])]
+        if len({i for i, _ in rows}) < 2:
+            return None  # one round: the crowd rule is stronger than any linear argument
+        members = [self.bases[i].members(g) for i, g in rows]
+        columns: dict[tuple[int, ...], list[int]] = defaultdict(list)
+        for force in set().union(*members):
+            columns[tuple(1 if force in m else 0 for m in members)].append(force)
+        atoms = list(columns)
+        # Twins are never isolated from a third reader; see nullspace_exposures.
+        null = nullspace([[column[r] for column in atoms] for r in range(len(rows))])
+        for index in nullspace_exposures(null, [len(columns[a]) for a in atoms]):
+            forces = frozenset(columns[atoms[index]])
+            involved = [rows[r] for r, bit in enumerate(atoms[index]) if bit]
+            rows_named = tuple((self.bases[i].key, g) for i, g in involved)
+            return Exposure(LINEAR, self.bases[self.last].key, question_id, "", forces, rows_named)
+        return None
+
+    # ---- 3. differencing two rows of different rounds ---------------------------------------
+
+    def _difference(self, group: GroupKey, question_id: str, component: str) -> Exposure | None:
+        last = self.last
+        spec = self._spec(last, question_id)
+        if spec is None or spec.kind not in COUNT_KINDS:
+            return None
+        basis = self.bases[last]
+        a = basis.members(group)
+        for i in range(last):
+            other = self.bases[i]
+            other_spec = self._spec(i, question_id)
+            if other_spec is None or other_spec.kind != spec.kind:
+                continue
+            for g in self.rows[i]:
+                if (question_id, g, component) not in self.shown[i]:
+                    continue
+                b = other.members(g)
+                if a == b:
+                    continue
+
+                def now(f: int) -> Component:
+                    return basis.component(f, spec, component)
+
+                def before(f: int, other: RoundBasis = other, other_spec: QuestionSpec = other_spec) -> Component:
+                    return other.component(f, other_spec, component)
+
+                if pinned_difference(a, b, now, before):
+                    rows = ((basis.key, group), (other.key, g))
+                    return Exposure(DIFFERENCE, basis.key, question_id, component, frozenset(a ^ b), rows)
+        return None
+
+    # ---- adding cells -----------------------------------------------------------------------
+
+    def exposures(self) -> list[Exposure]:
+        """What the shown cells already expose (earlier publications were audited: expect none)."""
+        found = [e for i in range(len(self.bases)) if (e := self._crowd_round(i)) is not None]
+        linear = self._linear(min(self.family))
+        return [*found, linear] if linear else found
+
+    def try_add(self, cell: Cell) -> Exposure | None:
+        """Show `cell` in the candidate round if every check still holds; else say why not."""
+        q, group, _ = cell
+        if q not in self.family:
+            raise ValueError(f"{q} is not in this family")
+        last = self.last
+        self.shown[last].add(cell)
+        new_row = group not in self.rows[last]
+        exposure = self._check_new_row(cell) if new_row else self._check_cell(cell)
+        if exposure is not None:
+            self.shown[last].discard(cell)
+            if new_row:
+                self.rows[last].discard(group)
+                self.atoms[last] = self._atoms(last)
+        return exposure
+
+    def _check_cell(self, cell: Cell) -> Exposure | None:
+        """A cell in a group already shown: the atoms stay; those inside the group gain a cell."""
+        q, group, component = cell
+        last = self.last
+        for key in [key for key in self.atoms[last] if group in key]:
+            exposure = self._crowd(last, key, [(q, component)])
+            if exposure is not None:
+                return exposure
+        return self._difference(group, q, component)
+
+    def _check_new_row(self, cell: Cell) -> Exposure | None:
+        q, group, component = cell
+        last = self.last
+        before = {key: frozenset(forces) for key, forces in self.atoms[last].items()}
+        self.rows[last].add(group)
+        self.atoms[last] = self._atoms(last)
+        for key, forces in self.atoms[last].items():
+            if before.get(key) != frozenset(forces):
+                exposure = self._crowd(last, key)  # split, or lost members to a split: check in full
+            elif group in key:
+                exposure = self._crowd(last, key, [(q, component)])
+            else:
+                continue
+            if exposure is not None:
+                return exposure
+        return self._linear(q) or self._difference(group, q, component)
+
+
+def nullspace(rows: list[list[int]]) -> list[list[int]]:
+    """A basis of the null space of an integer matrix, one list per column of the matrix
+    (exact: python-flint's integer linear algebra)."""
+    if not rows or not rows[0]:
+        return [[] for _ in (rows[0] if rows else [])]
+    basis, nullity = flint.fmpz_mat(rows).nullspace()
+    width = len(rows[0])
+    return [[int(basis[c, j]) for j in range(nullity)] for c in range(width)]
+
+
+def _direction(vector: Sequence[int]) -> tuple[int, ...] | None:
+    """The vector scaled so that its first non-zero entry is positive and entries are coprime."""
+    nonzero = [v for v in vector if v]
+    if not nonzero:
+        return None
+    divisor = 0
+    for v in nonzero:
+        divisor = gcd(divisor, v)
+    sign = 1 if nonzero[0] > 0 else -1
+    return tuple(sign * v // divisor for v in vector)
+
+
+def nullspace_exposures(null: Sequence[Sequence[int]], multiplicity: Sequence[int]) -> list[int]:
+    """Columns (atoms of identical forces) whose force a reader could isolate linearly.
+
+    `null[c]` is column c's row of a null-space basis. A single force (multiplicity 1) is
+    determined for an outsider when its row is zero, and for a reader whose own column is another
+    single force when the two rows are parallel. Two identical forces are determined only for each
+    other, when their row is zero. Three or more are never determined for one reader.
+    """
+    exposed: list[int] = []
+    seen: dict[tuple[int, ...], int] = {}
+    for column, (row, count) in enumerate(zip(null, multiplicity, strict=True)):
+        if count >= 3:
+            continue
+        direction = _direction(row)
+        if direction is None:
+            exposed.append(column)
+            continue
+        if count == 1:
+            if direction in seen:
+                exposed.extend([seen[direction], column])
+            else:
+                seen[direction] = column
+    return exposed
+
+
+def pinned_difference(
+    a: Collection[int],
+    b: Collection[int],
+    now: Callable[[int], Component],
+    before: Callable[[int], Component],
+) -> bool:
+    """Whether the difference of two count rows (members `a` this round, `b` in an earlier one)
+    lets some reader fix the answers of the forces in one and not the other.
+
+    For each value: d = (count now in a) − (count before in b). Forces in both rows are assumed
+    unchanged by the reader, so d is the count among `a − b` (x) minus the count among `b − a` (y).
+    With 0 ≤ x ≤ |a − b| and 0 ≤ y ≤ |b − a|, d = |a − b| forces x (all of them gave the value)
+    and d = −|b − a| forces y. A reader inside either set knows its own answer and narrows both.
+    """
+    plus = [f for f in a if f not in b]
+    minus = [f for f in b if f not in a]
+    both = [f for f in a if f in b]
+    values = Counter(now(f) for f in a)
+    values.subtract(Counter(before(f) for f in b))
+    candidates = {now(f) for f in a} | {before(f) for f in b}
+    for value in candidates:
+        d = values[value]
+        p, m = len(plus), len(minus)
+        readers = {(d, p, m)}  # an outsider
+        readers |= {(d - (now(f) == value), p - 1, m) for f in plus}
+        readers |= {(d + (before(f) == value), p, m - 1) for f in minus}
+        readers |= {(d - (now(f) == value) + (before(f) == value), p, m) for f in both}
+        for seen, unknown_plus, unknown_minus in readers:
+            if (unknown_plus and seen == unknown_plus) or (unknown_minus and seen == -unknown_minus):
+                return True
+    return False

@@ -1,0 +1,94 @@
+"""JSON shapes of published results: the same for partners (publication API) and for staff's
+preview of what partners will see. Built only from disclosure-controlled types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from backend.publication.disclosure import DisclosedGroup, DisclosedRound
+
+
+class GroupFigures(msgspec.Struct):
+    """One group's figures, or withheld: then `forces` is null and `figures` empty, whatever the
+    reason (too few forces, or protecting a force's answer); the two are not told apart."""
+
+    dimension: str
+    value: str
+    withheld: bool
+    forces: int | None
+    #: counts per answer code; quartiles (p25, median, p75); or per item/option/row, where a
+    #: withheld item is null
+    figures: dict[str, Any]
+
+
+class QuestionResult(msgspec.Struct):
+    id: str
+    kind: str
+    groups: list[GroupFigures]
+
+
+class PublicationSummary(msgspec.Struct):
+    round_id: int
+    title: str
+    questionnaire: str
+    questionnaire_id: int
+    version: int
+    published_at: datetime
+
+
+class PublicationDetail(msgspec.Struct):
+    round_id: int
+    title: str
+    #: corrections are new versions; this is the latest
+    version: int
+    min_group_size: int
+    published_at: datetime | None
+    responding: list[GroupFigures]
+    questions: list[QuestionResult]
+    own_answers: dict[str, Any]
+
+
+def group_figures(items: Iterable[DisclosedGroup]) -> list[GroupFigures]:
+    return [GroupFigures(g.key[0], g.key[1], g.withheld, g.n, dict(g.figures)) for g in items]
+
+
+def publication_detail(
+    disclosed: DisclosedRound, title: str, published_at: datetime | None, own_answers: dict[str, Any]
+) -> PublicationDetail:
+    return PublicationDetail(
+        round_id=disclosed.round_id,
+        title=title,
+        version=disclosed.version,
+        min_group_size=disclosed.min_group_size,
+        published_at=published_at,
+        responding=group_figures(disclosed.responses),
+        questions=[
+            QuestionResult(q.question_id, q.kind, group_figures(q.groups)) for q in disclosed.questions.values()
+        ],
+        own_answers=own_answers,
+    )
+
+
+class TrendSeries(msgspec.Struct):
+    name: str
+    values: list[float | None]
+
+
+class TrendResult(msgspec.Struct):
+    question_id: str
+    label: str
+    measure: str
+    rounds: list[str]
+    forces: list[int | None]
+    series: list[TrendSeries]
+
+
+class TrendsDetail(msgspec.Struct):
+    questionnaire_id: int
+    dimension: str
+    value: str
+    trends: list[TrendResult]

@@ -1,0 +1,56 @@
+"""How each published question of a questionnaire looks to disclosure control (pure)."""
+
+from __future__ import annotations
+
+from backend.publication.basis import WHOLE, QuestionSpec
+from backend.surveys.answers import rank_positions
+from backend.surveys.codes import answer_codes, matrix_codes
+from backend.surveys.conditions import referenced_questions
+from backend.surveys.definition import Question, Survey
+
+#: The aggregate kind of each question type that partners may see figures of.
+KIND_BY_TYPE = {
+    "single_choice": "categorical",
+    "yes_no": "categorical",
+    "scale": "categorical",
+    "multiple_choice": "multi",
+    "number": "numeric",
+    "allocation": "allocation",
+    "ranking": "ranking",
+    "matrix": "matrix",
+}
+
+
+def _depends_on(question: Question, survey: Survey) -> tuple[str, ...]:
+    section = next(s for s in survey.sections if any(q.id == question.id for q in s.questions))
+    found: list[str] = []
+    for condition in (question.show_if, section.show_if):
+        if condition is not None:
+            refs = [q for q, _ in referenced_questions(condition)]
+            found.extend(q for q in refs if q not in found and q not in {".", question.id})
+    return tuple(found)
+
+
+def question_spec(question: Question, survey: Survey) -> QuestionSpec:
+    kind = KIND_BY_TYPE[question.type]
+    depends_on = _depends_on(question, survey)
+    if kind == "categorical":
+        return QuestionSpec(question.id, kind, (WHOLE,), tuple(answer_codes(question) or ()), depends_on)
+    if kind == "multi":
+        codes = tuple(answer_codes(question) or ())
+        return QuestionSpec(question.id, kind, codes, codes, depends_on)
+    if kind == "numeric":
+        return QuestionSpec(question.id, kind, (WHOLE,), (), depends_on)
+    items = tuple(i.code for i in question.items)
+    if kind == "allocation":
+        return QuestionSpec(question.id, kind, items, (), depends_on)
+    if kind == "ranking":
+        positions = tuple(str(p) for p in range(1, rank_positions(question) + 1))
+        return QuestionSpec(question.id, kind, items, positions, depends_on)
+    rows = tuple(r.code for r in question.rows)
+    return QuestionSpec(question.id, kind, rows, tuple(matrix_codes(question)), depends_on)
+
+
+def published_specs(survey: Survey) -> dict[str, QuestionSpec]:
+    """The questions partners may see figures of (never free text or staff-only), in order."""
+    return {q.id: question_spec(q, survey) for q in survey.questions() if q.published and q.type in KIND_BY_TYPE}

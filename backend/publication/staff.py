@@ -1,0 +1,183 @@
+"""Staff pages for publishing: the preview of exactly what partners will see, the suppression
+report, publishing with confirmation, corrections (new versions) and past versions' reports."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from backend.i18n import pick
+from backend.pages import flash, one, read_form, redirect, render
+from backend.partners.peer_groups import ALL, label
+from backend.partners.services import list_forces
+from backend.publication.dashboard import build_panels, group_choices, parse_group
+from backend.publication.report import ReportLine, describe, report_to_json
+from backend.publication.services import (
+    Preview,
+    PublishRefused,
+    preview,
+    publication_versions,
+    publish,
+    stored_report,
+)
+from backend.rounds.services import get_round
+from backend.security.guards import load_viewer, requires_admin, requires_staff
+from backend.security.roles import Viewer
+from backend.surveys.definition import Survey
+from backend.surveys.services import load_version
+
+_KEY = re.compile(r"^round (\d+) v(\d+)$")
+
+
+async def report_lines(entries: list[dict[str, Any]], survey: Survey, k: int) -> list[ReportLine]:
+    """The suppression report in words, with staff's names for forces and rounds."""
+    names = {f["id"]: f["name"] for f in await list_forces()}
+    titles: dict[int, str] = {}
+
+    async def round_label(key: str) -> str:
+        match = _KEY.match(key)
+        if not match:
+            return key
+        round_id, version = int(match.group(1)), int(match.group(2))
+        if round_id not in titles:
+            row = await get_round(round_id)
+            titles[round_id] = row["title"] if row else f"round {round_id}"
+        return f"{titles[round_id]}, version {version}"
+
+    keys = {r for e in entries if "exposure" in e for r, _ in e["exposure"]["rows"]}
+    round_labels = {key: await round_label(key) for key in keys}
+    d = survey.default_language
+
+    def question_label(qid: str) -> str:
+        try:
+            return pick(survey.question(qid).label, "en", d)
+        except KeyError:
+            return qid
+
+    def item_label(qid: str, code: str) -> str:
+        try:
+            q = survey.question(qid)
+        except KeyError:
+            return code
+        for option in (*q.options, *q.items, *q.rows):
+            if option.code == code:
+                return pick(option.label, "en", d)
+        return code
+
+    return describe(
+        entries,
+        k=k,
+        question_label=question_label,
+        item_label=item_label,
+        group_label=lambda g: label(*g),
+        round_label=lambda key: round_labels.get(key, key),
+        force_name=lambda f: names.get(f, f"force {f}"),
+    )
+
+
+async def _viewer(request: Request[Any, Any, Any]) -> Viewer:
+    viewer = await load_viewer(request)
+    assert viewer is not None  # the guard let the request through
+    return viewer
+
+
+class StaffPublicationController(Controller):
+    path = "/staff/rounds"
+    guards = [requires_staff]
+    tags = ["pages: staff"]
+    include_in_schema = False
+
+    async def _preview_page(
+        self,
+        request: Request[Any, Any, Any],
+        found: Preview,
+        group: str,
+        correction: bool,
+        errors: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        survey = await load_version(found.round["version"])
+        disclosed = found.disclosure.round
+        choices = group_choices(None, True, disclosed)
+        chosen = parse_group(group, choices)
+        report = await report_lines(report_to_json(found.disclosure), survey, disclosed.min_group_size)
+        shown = len(disclosed.shown_cells())
+        withheld = sum(1 for w in found.disclosure.withheld if w.question_id is not None)
+        return await render(
+            request,
+            "staff/preview.html",
+            status_code=status_code,
+            round=found.round,
+            survey=survey,
+            found=found,
+            sections=build_panels(survey, disclosed, chosen, {}, survey.default_language),
+            choices=choices,
+            chosen=group if chosen != ALL else "all",
+            responding=next((g for g in disclosed.responses if g.key == chosen), None),
+            report=report,
+            cells_shown=shown,
+            cells_withheld=withheld,
+            correction=correction,
+            errors=errors or {},
+            min_group_size=disclosed.min_group_size,
+            preview=True,
+        )
+
+    @get("/{round_id:int}/preview")
+    async def preview_page(
+        self,
+        request: Request[Any, Any, Any],
+        round_id: FromPath[int],
+        group: FromQuery[str] = "all",
+        correction: FromQuery[bool] = False,
+    ) -> Template:
+        """Exactly what partners would see if the round were published now, the suppression
+        report, and the form to publish (or to publish a correction)."""
+        try:
+            found = await preview(round_id, correction=correction)
+        except PublishRefused as exc:
+            raise NotFoundException(exc.message) from exc
+        return await self._preview_page(request, found, group, correction)
+
+    @post("/{round_id:int}/publish", guards=[requires_admin])
+    async def publish_round(self, request: Request[Any, Any, Any], round_id: FromPath[int]) -> Template | Redirect:
+        """Publish after the preview, once staff have confirmed they checked it."""
+        form = await read_form(request)
+        correction = one(form, "correction") == "1"
+        if one(form, "confirm") != "yes":
+            found = await preview(round_id, correction=correction)
+            errors = {"confirm": "Confirm that you have checked the preview and the suppression report."}
+            return await self._preview_page(request, found, "all", correction, errors, status_code=400)
+        try:
+            published = await publish(round_id, await _viewer(request), correction=correction)
+        except PublishRefused as exc:
+            flash(request, exc.message, "error")
+            return redirect(f"/staff/rounds/{round_id}")
+        what = f"Correction published as version {published.version}" if correction else "Results published"
+        flash(request, f"{what}. Partners can now see the comparison charts.")
+        return redirect(f"/staff/rounds/{round_id}")
+
+    @get("/{round_id:int}/publications/{version:int}/report")
+    async def version_report(
+        self, request: Request[Any, Any, Any], round_id: FromPath[int], version: FromPath[int]
+    ) -> Template:
+        """The suppression report of a published version: every withheld cell and why."""
+        round_row = await get_round(round_id)
+        entries = await stored_report(round_id, version)
+        if round_row is None or entries is None:
+            raise NotFoundException("No such publication.")
+        survey = await load_version(round_row["version"])
+        versions = await publication_versions(round_id)
+        k = next((v["min_group_size"] for v in versions if v["version"] == version), round_row["min_group_size"])
+        return await render(
+            request,
+            "staff/publication_report.html",
+            round=round_row,
+            version=version,
+            report=await report_lines(entries, survey, int(k)),  # type: ignore[call-overload]
+        )
