@@ -16,20 +16,9 @@ from typing import Any
 
 from backend.database import fetch as _rows
 from backend.partners.peer_groups import DIMENSIONS
-from backend.surveys.definition import Survey
+from backend.surveys.definition import AGGREGATE_KIND, Survey
 
 GroupKey = tuple[str, str]  # (dimension, value); ("all", "all") for the whole round
-
-KIND_BY_TYPE = {
-    "single_choice": "categorical",
-    "yes_no": "categorical",
-    "scale": "categorical",
-    "multiple_choice": "multi",
-    "number": "numeric",
-    "allocation": "allocation",
-    "ranking": "ranking",
-    "matrix": "matrix",
-}
 
 
 @dataclass
@@ -88,7 +77,9 @@ def _from(lateral: str = "") -> str:
 
 
 async def aggregate_round(round_id: int, survey: Survey) -> RawRound:
-    questions = {q.id: RawQuestion(q.id, KIND_BY_TYPE[q.type]) for q in survey.questions() if q.type in KIND_BY_TYPE}
+    questions = {
+        q.id: RawQuestion(q.id, AGGREGATE_KIND[q.type]) for q in survey.questions() if q.type in AGGREGATE_KIND
+    }
     ids_by_kind: dict[str, list[str]] = defaultdict(list)
     for q in questions.values():
         ids_by_kind[q.kind].append(q.question_id)

@@ -128,9 +128,11 @@ class DisclosedRound:
             "version": self.version,
             "min_group_size": self.min_group_size,
             "responses": [group(g) for g in self.responses],
-            "questions": {
-                qid: {"kind": q.kind, "groups": [group(g) for g in q.groups]} for qid, q in self.questions.items()
-            },
+            # a list: JSONB does not keep the order of an object's keys, and questions are listed
+            # in questionnaire order
+            "questions": [
+                {"id": qid, "kind": q.kind, "groups": [group(g) for g in q.groups]} for qid, q in self.questions.items()
+            ],
         }
 
     @classmethod
@@ -147,14 +149,17 @@ class DisclosedRound:
                 _mint=_MINT,
             )
 
+        questions = data["questions"]
+        if isinstance(questions, dict):  # the first format
+            questions = [{"id": qid, **q} for qid, q in questions.items()]
         return cls(
             round_id=data["round_id"],
             version=data.get("version", 1),
             min_group_size=data["min_group_size"],
             responses=tuple(group(g) for g in data["responses"]),
             questions={
-                qid: DisclosedQuestion(qid, q["kind"], tuple(group(g) for g in q["groups"]), _mint=_MINT)
-                for qid, q in data["questions"].items()
+                q["id"]: DisclosedQuestion(q["id"], q["kind"], tuple(group(g) for g in q["groups"]), _mint=_MINT)
+                for q in questions
             },
             _mint=_MINT,
         )

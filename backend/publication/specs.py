@@ -6,19 +6,7 @@ from backend.publication.basis import WHOLE, QuestionSpec
 from backend.surveys.answers import rank_positions
 from backend.surveys.codes import answer_codes, matrix_codes
 from backend.surveys.conditions import referenced_questions
-from backend.surveys.definition import Question, Survey
-
-#: The aggregate kind of each question type that partners may see figures of.
-KIND_BY_TYPE = {
-    "single_choice": "categorical",
-    "yes_no": "categorical",
-    "scale": "categorical",
-    "multiple_choice": "multi",
-    "number": "numeric",
-    "allocation": "allocation",
-    "ranking": "ranking",
-    "matrix": "matrix",
-}
+from backend.surveys.definition import AGGREGATE_KIND, Question, Survey
 
 
 def _depends_on(question: Question, survey: Survey) -> tuple[str, ...]:
@@ -32,7 +20,7 @@ def _depends_on(question: Question, survey: Survey) -> tuple[str, ...]:
 
 
 def question_spec(question: Question, survey: Survey) -> QuestionSpec:
-    kind = KIND_BY_TYPE[question.type]
+    kind = AGGREGATE_KIND[question.type]
     depends_on = _depends_on(question, survey)
     if kind == "categorical":
         return QuestionSpec(question.id, kind, (WHOLE,), tuple(answer_codes(question) or ()), depends_on)
@@ -53,4 +41,4 @@ def question_spec(question: Question, survey: Survey) -> QuestionSpec:
 
 def published_specs(survey: Survey) -> dict[str, QuestionSpec]:
     """The questions partners may see figures of (never free text or staff-only), in order."""
-    return {q.id: question_spec(q, survey) for q in survey.questions() if q.published and q.type in KIND_BY_TYPE}
+    return {q.id: question_spec(q, survey) for q in survey.questions() if q.published and q.type in AGGREGATE_KIND}

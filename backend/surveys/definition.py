@@ -38,6 +38,19 @@ COMPARABLE_TYPES = frozenset(
     {"single_choice", "multiple_choice", "yes_no", "scale", "number", "allocation", "ranking", "matrix"}
 )
 
+#: How the answers of each comparable type are summed up (analysis and disclosure control):
+#: counts per code, counts per option, quartiles, mean shares, counts per rank, counts per row.
+AGGREGATE_KIND: dict[str, str] = {
+    "single_choice": "categorical",
+    "yes_no": "categorical",
+    "scale": "categorical",
+    "multiple_choice": "multi",
+    "number": "numeric",
+    "allocation": "allocation",
+    "ranking": "ranking",
+    "matrix": "matrix",
+}
+
 #: Codes of options that the format adds itself.
 OTHER_CODE = "other"
 DONT_KNOW_CODE = "dont_know"
