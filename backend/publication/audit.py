@@ -3,7 +3,7 @@
 Pure. The reader we defend against (docs/disclosure-control.md) reads every published figure of
 every round of a questionnaire, knows every force's peer groups and which forces took part, knows
 its own force's answers, and reasons exactly. Cells are offered to the audit one at a time
-(`FamilyAudit.try_add`); a cell is refused when showing it would break one of three checks, each
+(`FamilyAudit.try_add`); a cell is refused when showing it would break one of these checks, each
 run for every possible reader (an outsider, or any force knowing its own answers):
 
 1. **The crowd rule, within a round** (`_crowd`). Two forces that are in exactly the same shown
@@ -20,6 +20,8 @@ run for every possible reader (an outsider, or any force knowing its own answers
    This is exact for any reasoning within a round — integer counts, 0/1 answers, quartiles as
    order statistics, overlapping breakdowns, follow-ups (a family's n is part of each component),
    unanimity — because it exhibits another possible world rather than reasoning about figures.
+   For a follow-up, whether each force answered is checked the same way (its n counts the forces
+   that gave its parent's answer).
 
 2. **Differencing across rounds, linearly** (`_linear`). A reader who assumes answers did not
    change between rounds can subtract figures of different rounds (and groups). Each figure is a
@@ -28,6 +30,11 @@ run for every possible reader (an outsider, or any force knowing its own answers
    of the published rows, or, for a reader who knows its own answers, in that space plus the
    reader's own vector. Equivalently (`nullspace`): the force's row of a null-space basis is zero,
    or parallel to the reader's row. Computed exactly over the integers (python-flint).
+
+2b. **Magnitudes across rounds** (`_magnitudes`). For numbers and shares, the crowd rule over
+   atoms of *all* rounds (same shown groups in every round, same rounds taken part in): swapping
+   whole histories changes no figure of any round and keeps every answer unchanged between
+   rounds, so it is exact even for a reader who assumes nobody changed their answers.
 
 3. **Differencing two rows, with integer bounds** (`_difference`). Subtracting one row from
    another of another round gives the answers of the forces in one and not the other, minus the
@@ -55,6 +62,8 @@ Row = tuple[int, GroupKey]  # (index of the round in the audit, group)
 
 #: The kinds whose figures are counts: the difference check applies to them.
 COUNT_KINDS = frozenset({"categorical", "multi", "ranking", "matrix"})
+#: The kinds whose figures are quartiles or means: checked across rounds by `_magnitudes`.
+MAGNITUDE_KINDS = frozenset({"numeric", "allocation"})
 
 CROWD = "crowd"
 LINEAR = "linear"
@@ -120,8 +129,7 @@ class FamilyAudit:
             spec = self._spec(i, q)
             if spec is None:
                 continue
-            alike = Counter(self.bases[i].component(f, spec, c) for f in forces).most_common(1)[0][1]
-            if alike > len(forces) - 2:
+            if too_alike(self.bases[i], spec, c, forces):
                 return Exposure(CROWD, self.bases[i].key, q, c, frozenset(forces), self._name(i, key))
         return None
 
@@ -130,6 +138,43 @@ class FamilyAudit:
             exposure = self._crowd(i, key)
             if exposure is not None:
                 return exposure
+        return None
+
+    # ---- 1b. magnitudes across rounds: the crowd rule over whole histories -----------------
+
+    def _combined_atoms(self) -> dict[tuple[tuple[int, bool, frozenset[GroupKey]], ...], list[int]]:
+        """Forces by the shown groups they are in, round by round, and the rounds they took part
+        in: swapping two such forces' answers in *every* round changes no figure of any round."""
+        rounds = [i for i in range(len(self.bases)) if self.rows[i]]
+        atoms: dict[tuple[tuple[int, bool, frozenset[GroupKey]], ...], list[int]] = defaultdict(list)
+        for force in set().union(*(self.bases[i].participants for i in rounds)):
+            key = []
+            for i in rounds:
+                basis = self.bases[i]
+                took_part = force in basis.participants
+                groups = frozenset(g for g in basis.groups_of(force) if g in self.rows[i]) if took_part else frozenset()
+                key.append((i, took_part, groups))
+            atoms[tuple(key)].append(force)
+        return atoms
+
+    def _magnitudes(self) -> Exposure | None:
+        """Quartiles and means are not sums one can subtract row by row, but a reader assuming
+        answers did not change can still combine rounds (two overlapping rows of two rounds may
+        pin a number). Swapping whole histories within an atom of every round's shown groups
+        changes no figure of any round and keeps answers unchanged, so the crowd rule over those
+        atoms is exact for magnitudes under that assumption."""
+        if sum(1 for rows in self.rows if rows) < 2:
+            return None  # one round: the crowd rule within it is the same
+        for key, forces in self._combined_atoms().items():
+            for i, took_part, groups in key:
+                if not took_part:
+                    continue
+                for q, g, c in self.shown[i]:
+                    spec = self._spec(i, q)
+                    magnitude = g in groups and spec is not None and spec.kind in MAGNITUDE_KINDS
+                    if magnitude and too_alike(self.bases[i], spec, c, forces):  # type: ignore[arg-type]
+                        rows = tuple((self.bases[j].key, h) for j, part, gs in key if part for h in sorted(gs))
+                        return Exposure(CROWD, self.bases[i].key, q, c, frozenset(forces), rows)
         return None
 
     # ---- 2. linear differencing across rounds -----------------------------------------------
@@ -189,8 +234,8 @@ class FamilyAudit:
     def exposures(self) -> list[Exposure]:
         """What the shown cells already expose (earlier publications were audited: expect none)."""
         found = [e for i in range(len(self.bases)) if (e := self._crowd_round(i)) is not None]
-        linear = self._linear(min(self.family))
-        return [*found, linear] if linear else found
+        across = [self._linear(min(self.family)), self._magnitudes()]
+        return [*found, *(e for e in across if e is not None)]
 
     def try_add(self, cell: Cell) -> Exposure | None:
         """Show `cell` in the candidate round if every check still holds; else say why not."""
@@ -216,6 +261,11 @@ class FamilyAudit:
             exposure = self._crowd(last, key, [(q, component)])
             if exposure is not None:
                 return exposure
+        spec = self._spec(last, q)
+        if spec is not None and spec.kind in MAGNITUDE_KINDS:
+            exposure = self._magnitudes()
+            if exposure is not None:
+                return exposure
         return self._difference(group, q, component)
 
     def _check_new_row(self, cell: Cell) -> Exposure | None:
@@ -233,7 +283,21 @@ class FamilyAudit:
                 continue
             if exposure is not None:
                 return exposure
-        return self._linear(q) or self._difference(group, q, component)
+        return self._linear(q) or self._magnitudes() or self._difference(group, q, component)
+
+
+def too_alike(basis: RoundBasis, spec: QuestionSpec, component: str, forces: Collection[int]) -> bool:
+    """The crowd rule's test for one atom: fewer than two forces differ from the most common value.
+
+    For a follow-up, whether a force answered at all is checked too: the follow-up's n counts the
+    forces that gave its parent's answer, whatever the parent's own cells show.
+    """
+    limit = len(forces) - 2
+    if Counter(basis.component(f, spec, component) for f in forces).most_common(1)[0][1] > limit:
+        return True
+    if spec.depends_on:
+        return Counter(basis.answered(f, spec) for f in forces).most_common(1)[0][1] > limit
+    return False
 
 
 def nullspace(rows: list[list[int]]) -> list[list[int]]:
