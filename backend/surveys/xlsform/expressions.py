@@ -208,6 +208,15 @@ class _Parser:
             if subject[0] != "ref":
                 raise ExpressionError("count-selected() needs a question such as ${q}, or . in a constraint")
             return ("count", subject[1])
+        if name == "concat":
+            parts = [self.operand()]
+            while self.peek() == ("punct", ","):
+                self.take("punct", ",")
+                parts.append(self.operand())
+            self.take("punct", ")")
+            if not all(kind == "lit" and isinstance(value, str) for kind, value in parts):
+                raise ExpressionError("concat() is read only as a text value made of quoted pieces")
+            return ("lit", "".join(str(value) for _, value in parts))
         if name == "selected":
             first = self.operand()
             self.take("punct", ",")
@@ -286,7 +295,10 @@ def _literal(value: object) -> str:
         return f"'{text}'"
     if '"' not in text:
         return f'"{text}"'
-    raise ExpressionError(f"the value {text!r} has both kinds of quote and cannot be written in an XLSForm expression")
+    # XPath 1.0 has no escape inside a string literal: a text with both kinds of quote is
+    # written as concat() of pieces, the apostrophes in double quotes (ODK and pyxform read it).
+    pieces = [f"'{piece}'" for piece in text.split("'")]
+    return "concat(" + ", \"'\", ".join(pieces) + ")"
 
 
 def _ref(question: str) -> str:
