@@ -10,9 +10,7 @@ import plotly
 import swagger_ui_bundle
 from litestar import Litestar, get
 from litestar.config.compression import CompressionConfig
-from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
-from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -27,6 +25,7 @@ from backend.database import pool_lifespan
 from backend.errors import EXCEPTION_HANDLERS
 from backend.i18n import pick, t
 from backend.ops.controllers import HealthController
+from backend.params import plausible_file_path
 from backend.partners.controllers import AccountController, PartnersController
 from backend.partners.peer_groups import dimension_label, label
 from backend.profile_changes.api import ProfileChangeApiController
@@ -37,10 +36,15 @@ from backend.publication.staff import StaffPublicationController
 from backend.responses.controllers import RespondentController
 from backend.rounds.api import RoundApiController
 from backend.rounds.controllers import StaffRoundController
-from backend.security.headers import security_headers_middleware
-from backend.security.rate_limits import rate_limit_config
+from backend.security.csrf import csrf_middleware
+from backend.security.embed import script_json
+from backend.security.headers import security_headers_hook
+from backend.security.hosts import allowed_hosts_middleware
+from backend.security.logs import logging_config
+from backend.security.proxies import proxy_headers_middleware
+from backend.security.rate_limits import rate_limit_middleware
 from backend.security.sessions import session_config
-from backend.security.store import PostgresStore
+from backend.security.store import PostgresStore, expired_purge_lifespan
 from backend.settings import REPO_ROOT, Settings, get_settings
 from backend.surveys.controllers import QuestionnaireController
 from backend.surveys.display import choice_options
@@ -75,7 +79,8 @@ def _template_globals(engine: JinjaTemplateEngine) -> None:
         plotly_url=PLOTLY_URL,
         app_version=__version__,
     )
-    engine.engine.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
+    # JSON in pages goes through one escaper: `</script>` or `<!--` in an answer stays inert.
+    engine.engine.filters["tojson"] = script_json
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -115,24 +120,27 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 directories=[FRONTEND / "static"],
                 include_in_schema=False,
                 cache_control=None,
+                guards=[plausible_file_path],
             ),
-            create_static_files_router(path=SWAGGER_URL, directories=[SWAGGER_DIR], include_in_schema=False),
+            create_static_files_router(
+                path=SWAGGER_URL, directories=[SWAGGER_DIR], include_in_schema=False, guards=[plausible_file_path]
+            ),
         ],
         dependencies={"settings": Provide(provide_settings, sync_to_thread=False)},
         on_startup=[on_startup],
-        lifespan=[database_pool],
-        stores={"sessions": PostgresStore("sessions"), "rate_limit": PostgresStore("rate_limit")},
+        # Entered in order, left in reverse: the purge stops before the pool closes.
+        lifespan=[database_pool, expired_purge_lifespan(settings.session_purge_interval)],
+        stores={"sessions": PostgresStore("sessions")},
+        # Headers go on in a before_send hook: it also sees the router's 404/405 and the
+        # responses the app-level exception handler makes from middleware errors.
+        before_send=[security_headers_hook(settings.served_over_https)],
         middleware=[
-            security_headers_middleware,
+            allowed_hosts_middleware(settings),  # first: a foreign Host costs no database query
+            proxy_headers_middleware(settings),  # the client's address, for the rate limits
             session_config(settings).middleware,
-            rate_limit_config(settings).middleware,
+            rate_limit_middleware(settings),  # atomic counters in PostgreSQL (security/rate_limits.py)
+            csrf_middleware(settings),  # bound to the session; replaces Litestar's csrf_config
         ],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_secure=settings.secure_cookies,
-            cookie_samesite="lax",
-            exclude=["/healthz"],
-        ),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6),
         template_config=TemplateConfig(
             directory=FRONTEND / "templates", engine=JinjaTemplateEngine, engine_callback=_template_globals
@@ -153,8 +161,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ],
         ),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        logging_config=LoggingConfig(
-            root={"level": settings.log_level, "handlers": ["queue_listener"]}, log_exceptions="always"
-        ),
+        # No link secrets and no client addresses in any line; exceptions: see security/logs.py.
+        logging_config=logging_config(settings.log_level),
         debug=settings.debug,
     )

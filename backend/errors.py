@@ -45,6 +45,9 @@ def permission_denied(request: Request[Any, Any, Any], exc: PermissionDeniedExce
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if exc.status_code >= 500:
+        # A 4xx is the client's doing and is not logged as an error; a 5xx is ours.
+        log.error("%d on %s %s", exc.status_code, request.method, request.url.path, exc_info=exc)
     if _wants_html(request) and exc.status_code in {400, 403, 404, 405, 409, 429}:
         titles = {
             404: "Page not found",
@@ -56,7 +59,7 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         }
         message = {
             404: "The page you asked for does not exist. Check the address, or go back to the start.",
-            429: "Too many attempts from your address. Wait a minute and try again.",
+            429: "Too many attempts. Wait a minute and try again.",
         }.get(exc.status_code, exc.detail)
         response = _page(request, exc.status_code, titles[exc.status_code], message)
         if exc.headers:

@@ -46,7 +46,8 @@ async def read_form(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for key, value in form.multi_items():
         if isinstance(value, str):
-            out.setdefault(key, []).append(value)
+            # PostgreSQL text cannot hold NUL (a query with one fails), and nobody types one.
+            out.setdefault(key, []).append(value.replace("\x00", ""))
     return out
 
 

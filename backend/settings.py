@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,25 @@ def _env_bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_list(name: str, default: str) -> list[str]:
+    """Items separated by commas or spaces. Unlike the other variables, set but empty means
+    an empty list (e.g. TRUSTED_PROXIES= trusts no proxy), not the default."""
+    raw = os.environ.get(name)
+    return (default if raw is None else raw).replace(",", " ").split()
+
+
+def _env_networks(name: str, default: str) -> list[str]:
+    """Addresses or networks (CIDR): checked here, because uvicorn's proxy handling would take a
+    mistyped one for a host name and silently never match it."""
+    items = _env_list(name, default)
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError as exc:
+            raise ValueError(f"{name} must list IP addresses or networks (CIDR), not {item!r}") from exc
+    return items
+
+
 @dataclass
 class Settings:
     database_url: str = field(default_factory=lambda: _env("DATABASE_URL", ""))
@@ -48,7 +68,16 @@ class Settings:
     """Signs CSRF tokens and derives invitation links. `serve` refuses the default."""
 
     base_url: str = field(default_factory=lambda: _env("BASE_URL", "http://127.0.0.1:8000"))
-    """Public address of the site, used to build invitation and sign-in links."""
+    """Public address of the site, used to build invitation and sign-in links; `https://`
+    turns on Strict-Transport-Security."""
+
+    allowed_hosts: list[str] = field(default_factory=lambda: _env_list("ALLOWED_HOSTS", ""))
+    """Host names accepted in the Host header besides BASE_URL's (any port; `*.example.org` for
+    subdomains). Other hosts get 400, except on /healthz."""
+
+    trusted_proxies: list[str] = field(default_factory=lambda: _env_networks("TRUSTED_PROXIES", "127.0.0.1 ::1"))
+    """Addresses or networks of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto
+    are believed. Empty: none (the connecting address is the client's)."""
 
     surveys_dir: Path = field(default_factory=lambda: Path(_env("SURVEYS_DIR", str(REPO_ROOT / "surveys"))))
     """Folder of questionnaire definitions loaded at start-up."""
@@ -56,15 +85,24 @@ class Settings:
     session_max_age: int = field(default_factory=lambda: _env_int("SESSION_MAX_AGE", 8 * 3600))
     """Seconds a signed-in session stays valid without activity."""
 
+    session_purge_interval: int = field(default_factory=lambda: _env_int("SESSION_PURGE_INTERVAL", 600))
+    """Seconds between purges of expired sessions from the database (each worker runs the
+    purge; one at a time does the work). 0 turns the purge off."""
+
     secure_cookies: bool = field(default_factory=lambda: _env_bool("SECURE_COOKIES", False))
-    """Send cookies with the Secure flag (set true behind HTTPS)."""
+    """Send cookies with the Secure flag under `__Host-` names, and Strict-Transport-Security
+    (set true behind HTTPS)."""
 
     min_group_size_floor: int = field(default_factory=lambda: _env_int("MIN_GROUP_SIZE_FLOOR", 3))
     """The smallest minimum group size a round may be given (disclosure control); values below 3 are
     ignored: disclosure control never shows a group of fewer than 3 forces."""
 
     sign_in_rate_limit: int = field(default_factory=lambda: _env_int("SIGN_IN_RATE_LIMIT", 20))
-    """Sign-in attempts allowed per client address per minute."""
+    """Attempts allowed per minute on one account (the e-mail signed in to) and on one link."""
+
+    address_rate_limit: int = field(default_factory=lambda: _env_int("ADDRESS_RATE_LIMIT", 100))
+    """Sign-in attempts, and separately personal-link requests, allowed per client address per
+    minute: higher than SIGN_IN_RATE_LIMIT, so that a room of people behind one address can sign in."""
 
     smtp_host: str = field(default_factory=lambda: _env("SMTP_HOST", "127.0.0.1"))
     """Mail server for outgoing mail (the mail features read these; nothing sends mail yet)."""
@@ -89,12 +127,22 @@ class Settings:
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO"))
     """Python logging level of the application."""
 
+    log_client_addresses: bool = field(default_factory=lambda: _env_bool("LOG_CLIENT_ADDRESSES", False))
+    """Name the client's address in the rate-limit warnings (and nowhere else). Off: no log line
+    holds a client address."""
+
     debug: bool = field(default_factory=lambda: _env_bool("DEBUG", False))
     """Litestar debug mode: tracebacks in responses. Never in production."""
 
     @property
     def uses_default_secret(self) -> bool:
         return self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 16
+
+    @property
+    def served_over_https(self) -> bool:
+        """Browsers reach the site over HTTPS: BASE_URL says so, or cookies are Secure (which
+        only work over HTTPS). Responses then carry Strict-Transport-Security."""
+        return self.base_url.lower().startswith("https://") or self.secure_cookies
 
 
 def get_settings() -> Settings:

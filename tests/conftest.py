@@ -35,6 +35,7 @@ APP_TABLES = (
     "questionnaire",
     "sign_in_link",
     "key_value",
+    "rate_limit_counter",
     "person",
     "force",
 )

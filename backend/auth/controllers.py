@@ -8,6 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from backend.audit.refusals import refused
 from backend.audit.services import record
 from backend.auth.services import authenticate, redeem_sign_in_link
 from backend.pages import flash, read_form, redirect, render, safe_next
@@ -85,6 +86,7 @@ class AuthController(Controller):
     async def link_sign_in(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template | Redirect:
         person = await redeem_sign_in_link(token)
         if person is None:
+            await refused(request, None, "sign_in_link_not_valid")  # the route, never the token
             return await render(
                 request,
                 "error.html",

@@ -11,6 +11,7 @@ import uvicorn
 
 from backend.cli.runtime import CliError, database, ensure_port_free
 from backend.database import fetch, migrate, pool_lifespan
+from backend.security.logs import uvicorn_log_config
 from backend.settings import Settings, get_settings
 from backend.surveys.services import SyncReport, sync_folder
 
@@ -49,15 +50,19 @@ def _sync_lines(report: SyncReport) -> list[str]:
 
 def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     # An import string and a factory: with several workers, each process builds its own app
-    # (and its own connection pool) from the environment.
+    # (and its own connection pool) from the environment, and ends if `serve` dies (worker.py).
     uvicorn.run(
-        "backend.app:create_app",
+        "backend.cli.worker:create_worker_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
         log_level=settings.log_level.lower(),
-        proxy_headers=True,
+        # Access lines without the client's address or any link's secret (security/logs.py).
+        log_config=uvicorn_log_config(),
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1 (or FORWARDED_ALLOW_IPS) on its
+        # own; the app reads it from TRUSTED_PROXIES alone (security/proxies.py).
+        proxy_headers=False,
     )
 
 
@@ -70,6 +75,7 @@ def demo(args: argparse.Namespace) -> int:
         # The app (built by uvicorn from the factory) reads the DSN from the environment.
         os.environ["DATABASE_URL"] = dsn
         os.environ["BASE_URL"] = settings.base_url
+        os.environ.setdefault("ALLOWED_HOSTS", "localhost")  # the demo is also reached as localhost
         for line in asyncio.run(_prepare(settings, demo=True)):
             print(line, flush=True)
         print(f"\nServing on {settings.base_url}  (Ctrl-C stops the server and the database)", flush=True)

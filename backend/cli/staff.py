@@ -11,7 +11,7 @@ from backend.auth.services import create_sign_in_link
 from backend.cli.runtime import CliError, database
 from backend.database import migrate, pool_lifespan
 from backend.partners.services import create_person, find_person, is_email
-from backend.security.passwords import password_problem
+from backend.security.passwords import MIN_PASSWORD_LENGTH, password_problem
 from backend.settings import get_settings
 
 
@@ -20,7 +20,7 @@ def _read_password(args: argparse.Namespace) -> str | None:
         return sys.stdin.readline().rstrip("\n")
     if args.link or not sys.stdin.isatty():
         return None  # no terminal to ask on: print a one-time link instead
-    first = getpass.getpass("Password (at least 10 characters): ")
+    first = getpass.getpass(f"Password (at least {MIN_PASSWORD_LENGTH} characters, not a common one): ")
     if getpass.getpass("Password again: ") != first:
         raise CliError("the two passwords are not the same")
     return first
@@ -46,7 +46,7 @@ def create(args: argparse.Namespace) -> int:
     if password is not None:
         problem = password_problem(password)
         if problem:
-            raise CliError(f"the password {problem}", status=2)
+            raise CliError(f"password not accepted: {problem}", status=2)
     settings = get_settings()
     with database(settings):
         print(asyncio.run(_create(email, args.name or email.split("@")[0], args.role, password, settings.base_url)))

@@ -7,15 +7,27 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
+from piccolo.columns import Varchar
 
 from backend.audit.services import record
 from backend.pages import flash, one, read_form, redirect, render
+from backend.params import form_int
 from backend.partners.peer_groups import DIMENSIONS, VALUES
 from backend.partners.services import create_force, create_person, find_person, is_email, list_forces, set_password
 from backend.partners.tables import Force, Person
 from backend.profile_changes.services import count_pending
 from backend.security.guards import load_viewer, requires_admin, requires_sign_in, requires_staff
 from backend.security.passwords import password_problem, verify_password
+
+
+def _too_long(values: dict[str, str], columns: dict[str, Varchar]) -> dict[str, str]:
+    """An error for each field longer than the column it is stored in (the database would
+    refuse it with an error page instead of a message)."""
+    return {
+        field: f"Use {column.length} characters or fewer."
+        for field, column in columns.items()
+        if len(values[field]) > column.length
+    }
 
 
 class PartnersController(Controller):
@@ -74,6 +86,8 @@ class PartnersController(Controller):
         for dim in DIMENSIONS:
             if values[dim] not in VALUES[dim]:
                 errors[dim] = f"Choose the {DIMENSIONS[dim].lower()}."
+        for field, message in _too_long(values, {"name": Force.name, "country": Force.country}).items():
+            errors.setdefault(field, message)
         if errors:
             return await self._page(request, errors, values, status_code=400)
         force_id = await create_force(**values)
@@ -94,9 +108,11 @@ class PartnersController(Controller):
             errors["email"] = "Someone already has this e-mail address."
         if values["role"] not in ("admin", "analyst", "partner"):
             errors["role"] = "Choose a role."
-        force_id = int(values["force"]) if values["force"].isdigit() else None
-        if values["role"] == "partner" and force_id is None:
+        force_id = form_int(values["force"])
+        if values["role"] == "partner" and (force_id is None or not await Force.exists().where(Force.id == force_id)):
             errors["force"] = "Choose the force this contact belongs to."
+        for field, message in _too_long(values, {"person_name": Person.name}).items():
+            errors.setdefault(field, message)
         if errors:
             return await self._page(request, errors, values, status_code=400)
         person_id = await create_person(
@@ -137,7 +153,7 @@ class AccountController(Controller):
             errors["current"] = "Your current password is not right."
         problem = password_problem(new)
         if problem:
-            errors["new"] = f"The new password {problem}."
+            errors["new"] = problem
         elif new != repeat:
             errors["repeat"] = "The two new passwords are not the same."
         if errors:

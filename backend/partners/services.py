@@ -8,14 +8,15 @@ from typing import Any
 
 from backend.partners.peer_groups import DIMENSIONS, VALUES
 from backend.partners.tables import Force, Person
-from backend.security.passwords import hash_password
+from backend.security.passwords import check_new_password, hash_password
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def is_email(text: str) -> bool:
-    """Looks like an e-mail address (whether mail arrives is another matter)."""
-    return _EMAIL.match(text) is not None
+    """Looks like an e-mail address (whether mail arrives is another matter) and fits the
+    column (254 characters, the longest address SMTP carries)."""
+    return len(text) <= Person.email.length and _EMAIL.match(text) is not None
 
 
 def normalise_email(email: str) -> str:
@@ -58,6 +59,8 @@ async def create_person(
         raise ValueError(f"role: unknown role {role!r}")
     if role == "partner" and force_id is None:
         raise ValueError("force: a partner contact belongs to a force")
+    if password:
+        check_new_password(password)
     rows = await Person.insert(
         Person(
             email=normalise_email(email),
@@ -73,6 +76,7 @@ async def create_person(
 
 
 async def set_password(person_id: int, password: str) -> None:
+    check_new_password(password)
     await Person.update({Person.password_hash: hash_password(password)}).where(Person.id == person_id)
 
 

@@ -1,7 +1,8 @@
 """Staff JSON API for force-profile changes: list them (staff), approve or reject (admins).
 
-Like every POST, a decision needs the CSRF token: send the value of the `csrftoken` cookie
-(set by any GET) in the `X-CSRFToken` header.
+Like every POST, a decision needs the CSRF token of the session: send the value of the
+`csrftoken` cookie (`__Host-csrftoken` with SECURE_COOKIES; set by any GET after signing in)
+in the `X-CSRFToken` header.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from typing import Any, Literal
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.exceptions import HTTPException
-from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
+from backend.api_errors import refusals
+from backend.params import PathId
 from backend.partners.peer_groups import dimension_label, label
 from backend.profile_changes.services import DecisionRefused, decide, list_changes
 from backend.security.guards import load_viewer, requires_admin, requires_staff
@@ -70,18 +72,20 @@ async def _decide(request: Request[Any, Any, Any], change_id: int, approve: bool
         raise HTTPException(status_code=exc.status_code, detail=exc.message) from exc
 
 
-class ApiError(msgspec.Struct):
-    status_code: int
-    detail: str
-
-
-_REFUSALS = {
-    404: ResponseSpec(data_container=ApiError, description="There is no such change; nothing changed"),
-    409: ResponseSpec(data_container=ApiError, description="The change was already decided; nothing changed"),
-}
+_REFUSALS = refusals(
+    401,
+    403,
+    404,
+    409,
+    says={
+        404: "There is no such change; nothing changed",
+        409: "The change was already decided; nothing changed",
+    },
+)
 _HOW = (
     " Administrators only; the decision is written to the audit trail. Like every POST, send the "
-    "`csrftoken` cookie's value in the `X-CSRFToken` header."
+    "`csrftoken` cookie's value (`__Host-csrftoken` over HTTPS), as set by a GET after signing in, "
+    "in the `X-CSRFToken` header."
 )
 
 
@@ -95,6 +99,7 @@ class ProfileChangeApiController(Controller):
         summary="Force-profile changes",
         description="Changes to forces' peer groups proposed by force-profile answers (staff only): pending "
         "ones by default, oldest first; `approved` or `rejected` ones latest decision first.",
+        responses=refusals(401, 403),
     )
     async def changes(
         self, status: FromQuery[Literal["pending", "approved", "rejected"]] = "pending"
@@ -110,7 +115,7 @@ class ProfileChangeApiController(Controller):
         status_code=200,
         responses=_REFUSALS,
     )
-    async def approve(self, request: Request[Any, Any, Any], change_id: FromPath[int]) -> ProfileChangeOut:
+    async def approve(self, request: Request[Any, Any, Any], change_id: PathId) -> ProfileChangeOut:
         return await _decide(request, change_id, approve=True)
 
     @post(
@@ -121,5 +126,5 @@ class ProfileChangeApiController(Controller):
         status_code=200,
         responses=_REFUSALS,
     )
-    async def reject(self, request: Request[Any, Any, Any], change_id: FromPath[int]) -> ProfileChangeOut:
+    async def reject(self, request: Request[Any, Any, Any], change_id: PathId) -> ProfileChangeOut:
         return await _decide(request, change_id, approve=False)

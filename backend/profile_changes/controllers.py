@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from backend.pages import flash, redirect, render
+from backend.params import PathId
 from backend.partners.peer_groups import dimension_label, label
 from backend.profile_changes.services import DecisionRefused, decide, list_changes, recent_decisions
 from backend.security.guards import load_viewer, requires_admin, requires_staff
@@ -33,11 +33,11 @@ class ProfileChangeController(Controller):
         )
 
     @post("/{change_id:int}/approve", guards=[requires_admin])
-    async def approve(self, request: Request[Any, Any, Any], change_id: FromPath[int]) -> Redirect:
+    async def approve(self, request: Request[Any, Any, Any], change_id: PathId) -> Redirect:
         return await _decide(request, change_id, approve=True)
 
     @post("/{change_id:int}/reject", guards=[requires_admin])
-    async def reject(self, request: Request[Any, Any, Any], change_id: FromPath[int]) -> Redirect:
+    async def reject(self, request: Request[Any, Any, Any], change_id: PathId) -> Redirect:
         return await _decide(request, change_id, approve=False)
 
 

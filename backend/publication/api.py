@@ -1,8 +1,9 @@
 """Staff JSON API for publishing: close a round, preview exactly what partners will see with the
 suppression report, publish (with confirmation) and publish corrections, list versions.
 
-Like every POST, these need the CSRF token: send the value of the `csrftoken` cookie (set by any
-GET) in the `X-CSRFToken` header.
+Like every POST, these need the CSRF token of the session: send the value of the `csrftoken`
+cookie (`__Host-csrftoken` with SECURE_COOKIES; set by any GET after signing in) in the
+`X-CSRFToken` header.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
+from backend.api_errors import refusals
+from backend.params import PathId
 from backend.publication.report import report_to_json
 from backend.publication.schemas import PublicationDetail, publication_detail
 from backend.publication.services import (
@@ -23,9 +26,9 @@ from backend.publication.services import (
     preview,
     publication_versions,
     publish,
+    report_lines,
     stored_report,
 )
-from backend.publication.staff import report_lines
 from backend.rounds.services import get_round
 from backend.security.guards import load_viewer, requires_admin, requires_staff
 from backend.security.roles import Viewer
@@ -90,8 +93,12 @@ class StaffPublicationApiController(Controller):
     guards = [requires_staff]
     tags = ["publishing"]
 
-    @post("/{round_id:int}/close", summary="Close a round")
-    async def close(self, request: Request[Any, Any, Any], round_id: FromPath[int]) -> RoundClosed:
+    @post(
+        "/{round_id:int}/close",
+        summary="Close a round",
+        responses=refusals(401, 403, 404, 409, says={409: "The round is not open; nothing changed"}),
+    )
+    async def close(self, request: Request[Any, Any, Any], round_id: PathId) -> RoundClosed:
         """Stop respondents changing answers (an open round cannot be published). 409 unless open."""
         round_row = await get_round(round_id)
         if round_row is None:
@@ -101,8 +108,12 @@ class StaffPublicationApiController(Controller):
         await close_round(round_id, await _viewer(request))
         return RoundClosed(round_id, "closed")
 
-    @get("/{round_id:int}/preview", summary="Preview a publication")
-    async def preview_results(self, round_id: FromPath[int], correction: FromQuery[bool] = False) -> PreviewResult:
+    @get(
+        "/{round_id:int}/preview",
+        summary="Preview a publication",
+        responses=refusals(401, 403, 404),
+    )
+    async def preview_results(self, round_id: PathId, correction: FromQuery[bool] = False) -> PreviewResult:
         """What partners would see if the round were published now (or a correction), and every
         withheld figure with its reason. Stores nothing."""
         try:
@@ -122,9 +133,17 @@ class StaffPublicationApiController(Controller):
             ),
         )
 
-    @post("/{round_id:int}/publish", summary="Publish a round's results", guards=[requires_admin], status_code=201)
+    @post(
+        "/{round_id:int}/publish",
+        summary="Publish a round's results",
+        guards=[requires_admin],
+        status_code=201,
+        responses=refusals(
+            401, 403, 404, 409, says={409: "Publishing was refused (the detail says why); nothing changed"}
+        ),
+    )
     async def publish_results(
-        self, request: Request[Any, Any, Any], round_id: FromPath[int], data: JSONBody[PublishRequest]
+        self, request: Request[Any, Any, Any], round_id: PathId, data: JSONBody[PublishRequest]
     ) -> PublicationDetail:
         """Publish the round (it must be closed) as version 1, or with `correction` a new version
         of a published round. `confirm` must be true. 409 with the reason when refused."""
@@ -136,16 +155,20 @@ class StaffPublicationApiController(Controller):
             raise HTTPException(status_code=409, detail=exc.message) from exc
         return publication_detail(found.disclosure.round, found.round["title"], None, {})
 
-    @get("/{round_id:int}/publications", summary="Published versions of a round")
-    async def versions(self, round_id: FromPath[int]) -> list[PublicationVersion]:
+    @get("/{round_id:int}/publications", summary="Published versions of a round", responses=refusals(401, 403, 404))
+    async def versions(self, round_id: PathId) -> list[PublicationVersion]:
         """Every published version, newest first (partners see the newest)."""
         return [
             PublicationVersion(v["version"], v["published_at"], v["published_by"], v["min_group_size"])  # type: ignore[arg-type]
             for v in await publication_versions(round_id)
         ]
 
-    @get("/{round_id:int}/publications/{version:int}/report", summary="Suppression report of a version")
-    async def report(self, round_id: FromPath[int], version: FromPath[int]) -> list[WithheldCell]:
+    @get(
+        "/{round_id:int}/publications/{version:int}/report",
+        summary="Suppression report of a version",
+        responses=refusals(401, 403, 404),
+    )
+    async def report(self, round_id: PathId, version: PathId) -> list[WithheldCell]:
         """Every figure withheld from partners in a published version, and why."""
         round_row = await get_round(round_id)
         entries = await stored_report(round_id, version)

@@ -8,10 +8,13 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Template
 
+from backend.api_errors import refusals
+from backend.audit.refusals import refused
 from backend.pages import render
+from backend.params import PathId
 from backend.partners.peer_groups import ALL, label
 from backend.partners.services import get_force
 from backend.publication.dashboard import build_panels, group_choices, parse_group
@@ -48,11 +51,15 @@ async def _viewer(request: Request[Any, Any, Any]) -> Viewer:
     return viewer
 
 
-async def _published(round_id: int) -> tuple[PublicationRow, DisclosedRound, dict[str, Any]]:
-    """The round's latest publication (404 while the round is unpublished)."""
+async def _published(
+    request: Request[Any, Any, Any], viewer: Viewer, round_id: int
+) -> tuple[PublicationRow, DisclosedRound, dict[str, Any]]:
+    """The round's latest publication (404 while the round is unpublished: audited, as a
+    partner asking for results before they are published may be trying to get at answers)."""
     found = await get_publication(round_id)
     round_row = await get_round(round_id)
     if found is None or round_row is None:
+        await refused(request, viewer, "not_published", f"round:{round_id}")
         raise NotFoundException("These results have not been published.")
     publication, disclosed = found
     return publication, disclosed, round_row
@@ -110,11 +117,11 @@ class DashboardController(Controller):
 
     @get("/rounds/{round_id:int}")
     async def round_dashboard(
-        self, request: Request[Any, Any, Any], round_id: FromPath[int], group: FromQuery[str] = "all"
+        self, request: Request[Any, Any, Any], round_id: PathId, group: FromQuery[str] = "all"
     ) -> Template:
         """One published round: each question's chart for the chosen group, own answers marked."""
         viewer = await _viewer(request)
-        publication, disclosed, round_row = await _published(round_id)
+        publication, disclosed, round_row = await _published(request, viewer, round_id)
         survey = await load_version(round_row["version"])
         force = await get_force(viewer.force_id) if viewer.force_id else None
         choices = group_choices(await _force_groups(viewer, round_id), viewer.is_staff, disclosed)
@@ -140,7 +147,7 @@ class DashboardController(Controller):
 
     @get("/trends/{questionnaire_id:int}")
     async def trends_page(
-        self, request: Request[Any, Any, Any], questionnaire_id: FromPath[int], group: FromQuery[str] = "all"
+        self, request: Request[Any, Any, Any], questionnaire_id: PathId, group: FromQuery[str] = "all"
     ) -> Template:
         """How the chosen group's published figures moved from round to round."""
         viewer = await _viewer(request)
@@ -161,7 +168,7 @@ class PublicationApiController(Controller):
     guards = [requires_partner]
     tags = ["publications"]
 
-    @get("/", summary="Published rounds")
+    @get("/", summary="Published rounds", responses=refusals(401, 403))
     async def list_publications(self) -> list[PublicationSummary]:
         """Every round whose disclosure-controlled results have been published (latest version)."""
         return [
@@ -169,19 +176,27 @@ class PublicationApiController(Controller):
             for r in await published_rounds()
         ]
 
-    @get("/{round_id:int}", summary="Results of one published round")
-    async def get_results(self, request: Request[Any, Any, Any], round_id: FromPath[int]) -> PublicationDetail:
+    @get(
+        "/{round_id:int}",
+        summary="Results of one published round",
+        responses=refusals(401, 403, 404, says={404: "The round does not exist or is not published"}),
+    )
+    async def get_results(self, request: Request[Any, Any, Any], round_id: PathId) -> PublicationDetail:
         """The latest published version: per question, every configured peer group with its number
         of forces and figures, or `withheld` (no number, no figures, no reason); plus the
         caller's own force's answers."""
         viewer = await _viewer(request)
-        publication, disclosed, round_row = await _published(round_id)
+        publication, disclosed, round_row = await _published(request, viewer, round_id)
         own = await _own_answers(viewer, round_id)
         return publication_detail(disclosed, round_row["title"], publication.published_at, own)
 
-    @get("/trends/{questionnaire_id:int}", summary="Trends across published rounds")
+    @get(
+        "/trends/{questionnaire_id:int}",
+        summary="Trends across published rounds",
+        responses=refusals(401, 403, 404, says={404: "Fewer than two published rounds of this questionnaire"}),
+    )
     async def get_trends(
-        self, request: Request[Any, Any, Any], questionnaire_id: FromPath[int], group: FromQuery[str] = "all"
+        self, request: Request[Any, Any, Any], questionnaire_id: PathId, group: FromQuery[str] = "all"
     ) -> TrendsDetail:
         """For one questionnaire with at least two published rounds: how the chosen group's figures
         moved, question by question (`group` is `all` or `dimension:value`; partners may choose

@@ -5,6 +5,7 @@ and reading publications back (partners always get the latest version)."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,16 +14,19 @@ import asyncpg
 
 from backend.audit.services import record
 from backend.database import fetch
-from backend.partners.peer_groups import VALUES
+from backend.i18n import pick
+from backend.partners.peer_groups import VALUES, label
+from backend.partners.services import list_forces
 from backend.publication.audit import Cell
 from backend.publication.basis import RoundBasis
 from backend.publication.basis_store import basis_from_json, basis_to_json, round_basis, version_key
 from backend.publication.disclosure import DisclosedRound, Disclosure, disclose
-from backend.publication.report import report_to_json
+from backend.publication.report import ReportLine, describe, report_to_json
 from backend.publication.tables import Publication, PublicationBasis
 from backend.responses.services import response_counts
 from backend.rounds.services import get_round
 from backend.security.roles import Viewer
+from backend.surveys.definition import Survey
 from backend.surveys.services import load_version
 
 #: Every configured peer group is listed for every question, shown or withheld.
@@ -257,3 +261,52 @@ async def published_rounds() -> list[PublishedRound]:
 async def close_round(round_id: int, actor: Viewer) -> None:
     await fetch("UPDATE round SET status = 'closed' WHERE id = $1 AND status = 'open'", round_id)
     await record(actor, "round.closed", f"round:{round_id}")
+
+
+_KEY = re.compile(r"^round (\d+) v(\d+)$")
+
+
+async def report_lines(entries: list[dict[str, Any]], survey: Survey, k: int) -> list[ReportLine]:
+    """The suppression report in words, with staff's names for forces and rounds."""
+    names = {f["id"]: f["name"] for f in await list_forces()}
+    titles: dict[int, str] = {}
+
+    async def round_label(key: str) -> str:
+        match = _KEY.match(key)
+        if not match:
+            return key
+        round_id, version = int(match.group(1)), int(match.group(2))
+        if round_id not in titles:
+            row = await get_round(round_id)
+            titles[round_id] = row["title"] if row else f"round {round_id}"
+        return f"{titles[round_id]}, version {version}"
+
+    keys = {r for e in entries if "exposure" in e for r, _ in e["exposure"]["rows"]}
+    round_labels = {key: await round_label(key) for key in keys}
+    d = survey.default_language
+
+    def question_label(qid: str) -> str:
+        try:
+            return pick(survey.question(qid).label, "en", d)
+        except KeyError:
+            return qid
+
+    def item_label(qid: str, code: str) -> str:
+        try:
+            q = survey.question(qid)
+        except KeyError:
+            return code
+        for option in (*q.options, *q.items, *q.rows):
+            if option.code == code:
+                return pick(option.label, "en", d)
+        return code
+
+    return describe(
+        entries,
+        k=k,
+        question_label=question_label,
+        item_label=item_label,
+        group_label=lambda g: label(*g),
+        round_label=lambda key: round_labels.get(key, key),
+        force_name=lambda f: names.get(f, f"force {f}"),
+    )

@@ -3,81 +3,31 @@ report, publishing with confirmation, corrections (new versions) and past versio
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from backend.i18n import pick
 from backend.pages import flash, one, read_form, redirect, render
-from backend.partners.peer_groups import ALL, label
-from backend.partners.services import list_forces
+from backend.params import PathId
+from backend.partners.peer_groups import ALL
 from backend.publication.dashboard import build_panels, group_choices, parse_group
-from backend.publication.report import ReportLine, describe, report_to_json
+from backend.publication.report import report_to_json
 from backend.publication.services import (
     Preview,
     PublishRefused,
     preview,
     publication_versions,
     publish,
+    report_lines,
     stored_report,
 )
 from backend.rounds.services import get_round
 from backend.security.guards import load_viewer, requires_admin, requires_staff
 from backend.security.roles import Viewer
-from backend.surveys.definition import Survey
 from backend.surveys.services import load_version
-
-_KEY = re.compile(r"^round (\d+) v(\d+)$")
-
-
-async def report_lines(entries: list[dict[str, Any]], survey: Survey, k: int) -> list[ReportLine]:
-    """The suppression report in words, with staff's names for forces and rounds."""
-    names = {f["id"]: f["name"] for f in await list_forces()}
-    titles: dict[int, str] = {}
-
-    async def round_label(key: str) -> str:
-        match = _KEY.match(key)
-        if not match:
-            return key
-        round_id, version = int(match.group(1)), int(match.group(2))
-        if round_id not in titles:
-            row = await get_round(round_id)
-            titles[round_id] = row["title"] if row else f"round {round_id}"
-        return f"{titles[round_id]}, version {version}"
-
-    keys = {r for e in entries if "exposure" in e for r, _ in e["exposure"]["rows"]}
-    round_labels = {key: await round_label(key) for key in keys}
-    d = survey.default_language
-
-    def question_label(qid: str) -> str:
-        try:
-            return pick(survey.question(qid).label, "en", d)
-        except KeyError:
-            return qid
-
-    def item_label(qid: str, code: str) -> str:
-        try:
-            q = survey.question(qid)
-        except KeyError:
-            return code
-        for option in (*q.options, *q.items, *q.rows):
-            if option.code == code:
-                return pick(option.label, "en", d)
-        return code
-
-    return describe(
-        entries,
-        k=k,
-        question_label=question_label,
-        item_label=item_label,
-        group_label=lambda g: label(*g),
-        round_label=lambda key: round_labels.get(key, key),
-        force_name=lambda f: names.get(f, f"force {f}"),
-    )
 
 
 async def _viewer(request: Request[Any, Any, Any]) -> Viewer:
@@ -132,7 +82,7 @@ class StaffPublicationController(Controller):
     async def preview_page(
         self,
         request: Request[Any, Any, Any],
-        round_id: FromPath[int],
+        round_id: PathId,
         group: FromQuery[str] = "all",
         correction: FromQuery[bool] = False,
     ) -> Template:
@@ -145,7 +95,7 @@ class StaffPublicationController(Controller):
         return await self._preview_page(request, found, group, correction)
 
     @post("/{round_id:int}/publish", guards=[requires_admin])
-    async def publish_round(self, request: Request[Any, Any, Any], round_id: FromPath[int]) -> Template | Redirect:
+    async def publish_round(self, request: Request[Any, Any, Any], round_id: PathId) -> Template | Redirect:
         """Publish after the preview, once staff have confirmed they checked it."""
         form = await read_form(request)
         correction = one(form, "correction") == "1"
@@ -163,9 +113,7 @@ class StaffPublicationController(Controller):
         return redirect(f"/staff/rounds/{round_id}")
 
     @get("/{round_id:int}/publications/{version:int}/report")
-    async def version_report(
-        self, request: Request[Any, Any, Any], round_id: FromPath[int], version: FromPath[int]
-    ) -> Template:
+    async def version_report(self, request: Request[Any, Any, Any], round_id: PathId, version: PathId) -> Template:
         """The suppression report of a published version: every withheld cell and why."""
         round_row = await get_round(round_id)
         entries = await stored_report(round_id, version)

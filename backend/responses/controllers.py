@@ -11,13 +11,15 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from backend.audit.refusals import refused
 from backend.audit.services import record
 from backend.i18n import LANGUAGE_NAMES, pick, t
 from backend.pages import read_form, redirect, render
-from backend.responses.respondent import LANG_KEY, Respondent, load_respondent
+from backend.params import form_int
+from backend.responses.respondent import LANG_KEY, LINK_ENDED, LINK_ENDED_KEY, Respondent, load_respondent
 from backend.responses.services import save_answers, submit
 from backend.rounds.services import InvitationRefused, open_invitation, peek_invitation
-from backend.security.roles import INVITATION_KEY
+from backend.security.roles import INVITATION_KEY, LINK_KEY
 from backend.security.sessions import rotate_session
 from backend.surveys.answers import answer_to_form, check_all, first_field, merge, read_page, shown_question_ids
 from backend.surveys.conditions import condition_to_data, referenced_questions
@@ -69,6 +71,7 @@ class RespondentController(Controller):
         try:
             info = await peek_invitation(token)
         except InvitationRefused as exc:
+            await refused(request, None, "link_not_valid")  # the route, never the token
             return await render(request, "error.html", status_code=404, title="Link not valid", message=exc.reason)
         return await render(request, "respond/start.html", token=token, info=info)
 
@@ -77,11 +80,13 @@ class RespondentController(Controller):
         try:
             opened = await open_invitation(token)
         except InvitationRefused as exc:
+            await refused(request, None, "link_not_valid")  # the route, never the token
             return await render(request, "error.html", status_code=404, title="Link not valid", message=exc.reason)
         session = request.scope.get("session")
-        kept = {k: v for k, v in session.items() if k != INVITATION_KEY} if isinstance(session, dict) else {}
+        # Keep the rest (e.g. the language chosen); a link that works again is no longer "ended".
+        kept = {k: v for k, v in session.items() if k != LINK_ENDED_KEY} if isinstance(session, dict) else {}
         rotate_session(request)
-        request.set_session({**kept, INVITATION_KEY: opened.invitation_id})
+        request.set_session({**kept, INVITATION_KEY: opened.invitation_id, LINK_KEY: opened.link_hash})
         return redirect("/respond")
 
     @get("/respond")
@@ -99,7 +104,9 @@ class RespondentController(Controller):
         choice = (form.get("language") or [""])[0]
         back = (form.get("back") or ["/respond"])[0]
         session = request.scope.get("session")
-        if isinstance(session, dict):
+        # Only a language we ship, and only in a respondent's session: anything else would let
+        # anyone store what they like in a server-side session.
+        if isinstance(session, dict) and choice in LANGUAGE_NAMES and INVITATION_KEY in session:
             request.set_session({**session, LANG_KEY: choice})
         return redirect(back if back.startswith("/respond") else "/respond")
 
@@ -146,7 +153,6 @@ class RespondentController(Controller):
             position=position,
             total=len(shown),
             previous=previous,
-            answers_json=json.dumps(r.answers),
         )
 
     @post("/respond/section/{section_id:str}")
@@ -157,13 +163,15 @@ class RespondentController(Controller):
         wants_json = request.headers.get("x-autosave") == "1"
         try:
             r = await load_respondent(request)
-        except PermissionDeniedException:
+        except PermissionDeniedException as exc:
             if wants_json:
                 raise
-            # The session ended while the page was open: show what was typed, so that it can
-            # be copied back after opening the personal link again.
+            # The session ended, or its link was replaced, while the page was open: show what
+            # was typed, so that it can be copied back after opening a valid link again.
             typed = [(k, v) for k, values in form.items() if k not in _NOT_ANSWERS for v in values if v.strip()]
-            return await render(request, "respond/expired.html", status_code=403, typed=typed)
+            return await render(
+                request, "respond/expired.html", status_code=403, typed=typed, link_ended=exc.detail == LINK_ENDED
+            )
         section = r.section(section_id)
         if section is None:
             raise NotFoundException()
@@ -270,11 +278,10 @@ class RespondentController(Controller):
 
 
 def _revision(form: dict[str, list[str]]) -> int:
-    """The revision a page was rendered with; -1 (never current) when missing or garbled."""
-    try:
-        return int((form.get("revision") or ["-1"])[0])
-    except ValueError:
-        return -1
+    """The revision a page was rendered with; -1 (never current) when missing, garbled or
+    beyond what the `integer` column holds."""
+    value = form_int((form.get("revision") or [""])[0])
+    return -1 if value is None else value
 
 
 def _check_rows(r: Respondent) -> list[dict[str, Any]]:

@@ -9,16 +9,25 @@ from typing import Any
 from litestar import Request
 from litestar.exceptions import PermissionDeniedException
 
+from backend.audit.refusals import refused
 from backend.i18n import negotiate
 from backend.responses.services import get_or_create
 from backend.rounds.services import invitation_context
-from backend.security.roles import INVITATION_KEY
+from backend.security.roles import INVITATION_KEY, LINK_KEY
 from backend.surveys.answers import Answers, section_status, visible_answers
 from backend.surveys.conditions import evaluate
 from backend.surveys.definition import Section, Survey
 from backend.surveys.services import load_version
 
 LANG_KEY = "respondent_lang"
+#: What a respondent session holds; all of it goes when the link stops being valid.
+RESPONDENT_KEYS = (INVITATION_KEY, LINK_KEY, LANG_KEY)
+#: Left in a session whose link stopped being valid, so that every later respondent page
+#: (another tab, autosave) says why rather than "open your link".
+LINK_ENDED_KEY = "invitation_link_ended"
+
+NO_LINK = "Open the personal link you were sent to answer the questionnaire."
+LINK_ENDED = "Your link is no longer valid. Ask the project team for a new one."
 
 
 @dataclass
@@ -76,14 +85,31 @@ def choose_language(request: Request[Any, Any, Any], survey: Survey, person_lang
     return negotiate(request.headers.get("accept-language"), survey.languages, survey.default_language)
 
 
+def end_respondent_access(request: Request[Any, Any, Any]) -> None:
+    """Forget the invitation (and what came with it) but keep the rest of the session."""
+    session = request.scope.get("session")
+    if isinstance(session, dict) and any(key in session for key in RESPONDENT_KEYS):
+        kept = {k: v for k, v in session.items() if k not in RESPONDENT_KEYS}
+        request.set_session({**kept, LINK_ENDED_KEY: True})
+
+
 async def load_respondent(request: Request[Any, Any, Any]) -> Respondent:
+    """The respondent this session belongs to, checked against the database on every request:
+    a session opened with a link that was since replaced, revoked or has expired loses its
+    respondent access here, before anything is read or written."""
     session = request.scope.get("session")
     invitation_id = session.get(INVITATION_KEY) if isinstance(session, dict) else None
+    link_hash = session.get(LINK_KEY) if isinstance(session, dict) else None
     if not isinstance(invitation_id, int):
-        raise PermissionDeniedException("Open the personal link you were sent to answer the questionnaire.")
-    invitation = await invitation_context(invitation_id)
+        ended = isinstance(session, dict) and session.get(LINK_ENDED_KEY)
+        await refused(request, None, "no_respondent_session")
+        raise PermissionDeniedException(LINK_ENDED if ended else NO_LINK)
+    # Sessions opened before links were recorded in them have no link hash: they end too.
+    invitation = await invitation_context(invitation_id, link_hash) if isinstance(link_hash, str) else None
     if invitation is None:
-        raise PermissionDeniedException("Your link is no longer valid. Ask the project team for a new one.")
+        end_respondent_access(request)
+        await refused(request, None, "link_ended", f"invitation:{invitation_id}")
+        raise PermissionDeniedException(LINK_ENDED)
     survey = await load_version(invitation["version"])
     lang = choose_language(request, survey, invitation["language"])
     response = await get_or_create(invitation["round"], invitation["force"], lang)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import msgspec
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
 
+from backend.api_errors import refusals
+from backend.params import PathId
 from backend.responses.services import response_counts
 from backend.rounds.services import get_round, list_rounds
 from backend.security.guards import requires_staff
@@ -37,7 +38,7 @@ class RoundApiController(Controller):
     guards = [requires_staff]
     tags = ["rounds"]
 
-    @get("/", summary="All rounds")
+    @get("/", summary="All rounds", responses=refusals(401, 403))
     async def rounds(self) -> list[RoundSummary]:
         """Every round with its questionnaire version and response counts (staff only)."""
         return [
@@ -56,8 +57,8 @@ class RoundApiController(Controller):
             for r in await list_rounds()
         ]
 
-    @get("/{round_id:int}/responses", summary="Response counts of a round")
-    async def counts(self, round_id: FromPath[int]) -> ResponseCounts:
+    @get("/{round_id:int}/responses", summary="Response counts of a round", responses=refusals(401, 403, 404))
+    async def counts(self, round_id: PathId) -> ResponseCounts:
         """How many forces have submitted, and how many have a draft (staff only)."""
         round_row = await get_round(round_id)
         if round_row is None:

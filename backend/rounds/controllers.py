@@ -8,13 +8,13 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from backend.analysis.aggregates import aggregate_round
 from backend.analysis.summary import summarise
 from backend.audit.services import record
 from backend.pages import flash, read_form, redirect, render
+from backend.params import PathId, form_int
 from backend.partners.services import list_forces
 from backend.profile_changes.services import count_pending
 from backend.publication.disclosure import MIN_GROUP_SIZE_FLOOR
@@ -136,7 +136,7 @@ class StaffRoundController(Controller):
 
     @get("/rounds/{round_id:int}")
     async def round_page(
-        self, request: Request[Any, Any, Any], round_id: FromPath[int], settings: NamedDependency[Settings]
+        self, request: Request[Any, Any, Any], round_id: PathId, settings: NamedDependency[Settings]
     ) -> Template:
         """A round: who is invited (with their personal links), response counts, a summary per question."""
         round_row = await get_round(round_id)
@@ -164,7 +164,7 @@ class StaffRoundController(Controller):
         )
 
     @post("/rounds/{round_id:int}/close")
-    async def close(self, request: Request[Any, Any, Any], round_id: FromPath[int]) -> Redirect:
+    async def close(self, request: Request[Any, Any, Any], round_id: PathId) -> Redirect:
         round_row = await get_round(round_id)
         if round_row is None:
             raise NotFoundException()
@@ -177,10 +177,10 @@ class StaffRoundController(Controller):
 
     @post("/invitations/{invitation_id:int}/replace")
     async def replace(
-        self, request: Request[Any, Any, Any], invitation_id: FromPath[int], settings: NamedDependency[Settings]
+        self, request: Request[Any, Any, Any], invitation_id: PathId, settings: NamedDependency[Settings]
     ) -> Redirect:
         form = await read_form(request)
-        round_id = int((form.get("round") or ["0"])[0] or 0)
+        round_id = form_int((form.get("round") or [""])[0]) or 0
         await replace_invitation(invitation_id, settings.secret_key)
         await record(await _viewer(request), "invitation.replaced", f"invitation:{invitation_id}")
         flash(request, "A new link was made; the old one no longer works.")

@@ -16,6 +16,9 @@ INVITATION_PURPOSE = "invitation"
 #: How long links stay usable after a round's closing date (to read back, or late answers
 #: once staff reopen); links of rounds with no closing date last this long from creation.
 LINK_GRACE = timedelta(days=60)
+#: The latest closing date a new round may have, from today: generous, but it keeps the
+#: links' expiry (closing date + LINK_GRACE) within the calendar Python can compute.
+LONGEST_ROUND = timedelta(days=100 * 365)
 
 
 class RoundInputError(ValueError):
@@ -58,6 +61,8 @@ def check_new_round(data: NewRound, min_floor: int, known_forces: set[int], now:
         errors.append(RoundInputError("min_group_size", "The minimum group size must be 100 or less."))
     if data.closes_at is not None and data.closes_at <= now:
         errors.append(RoundInputError("closes_at", "The closing date must be in the future."))
+    elif data.closes_at is not None and data.closes_at > now + LONGEST_ROUND:
+        errors.append(RoundInputError("closes_at", "The closing date must be within the next hundred years."))
     return errors
 
 
@@ -160,6 +165,17 @@ class OpenedInvitation:
     round_id: int
     person_id: int
     force_id: int
+    #: The link's identity (its token's hash), kept in the session and checked on every
+    #: respondent request: a new link or a revocation ends sessions opened with the old one.
+    link_hash: str
+
+
+#: One answer for every unusable link (unknown, mistyped, replaced, revoked or expired): the
+#: page must not tell someone trying links which ones exist or once existed.
+LINK_REFUSED = (
+    "This link is not valid: it may be incomplete, replaced by a newer link, or expired. "
+    "Ask the project team for a new one."
+)
 
 
 class InvitationRefused(Exception):
@@ -185,17 +201,13 @@ async def peek_invitation(token: str) -> dict[str, Any]:
 
 
 def _refuse_unless_usable(row: dict[str, Any] | None, digest: str) -> None:
-    if row is None or not same_hash(row["token_hash"], digest):
-        raise InvitationRefused(
-            "This link is not valid. Check that you copied the whole link, or ask the project team for a new one."
-        )
-    if row["revoked_at"] is not None:
-        raise InvitationRefused(
-            "This link has been replaced by a newer one. Use the latest link "
-            "you were sent, or ask the project team for a new one."
-        )
-    if row["expires_at"] <= datetime.now(UTC):
-        raise InvitationRefused("This link has expired. Ask the project team for a new one.")
+    if (
+        row is None
+        or not same_hash(row["token_hash"], digest)
+        or row["revoked_at"] is not None
+        or row["expires_at"] <= datetime.now(UTC)
+    ):
+        raise InvitationRefused(LINK_REFUSED)
 
 
 async def open_invitation(token: str) -> OpenedInvitation:
@@ -224,18 +236,20 @@ async def open_invitation(token: str) -> OpenedInvitation:
         now,
         row["id"],
     )
-    return OpenedInvitation(row["id"], row["round"], row["person"], row["force"])
+    return OpenedInvitation(row["id"], row["round"], row["person"], row["force"], digest)
 
 
-async def invitation_context(invitation_id: int) -> dict[str, Any] | None:
-    """What a respondent page needs to know about its invitation (None if no longer valid)."""
+async def invitation_context(invitation_id: int, link_hash: str) -> dict[str, Any] | None:
+    """What a respondent page needs to know about its invitation: None when the link the
+    session was opened with (`link_hash`) was replaced, revoked or has expired."""
     rows = await Invitation.raw(
         "SELECT i.id, i.round, i.person, i.force, r.status AS round_status, r.title AS round_title, "
         "r.closes_at, r.version, f.name AS force_name, p.name AS person_name, p.language "
         "FROM invitation i JOIN round r ON r.id = i.round JOIN force f ON f.id = i.force "
         "JOIN person p ON p.id = i.person "
-        "WHERE i.id = {} AND i.revoked_at IS NULL AND i.expires_at > now()",
+        "WHERE i.id = {} AND i.token_hash = {} AND i.revoked_at IS NULL AND i.expires_at > now()",
         invitation_id,
+        link_hash,
     )
     return rows[0] if rows else None
 

@@ -9,6 +9,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from backend.audit.refusals import refused
 from backend.partners.tables import Person
 from backend.security.roles import PERSON_KEY, Viewer
 
@@ -60,12 +61,16 @@ async def requires_sign_in(connection: ASGIConnection[Any, Any, Any, Any], _: Ba
 
 
 async def requires_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    if not (await _signed_in(connection)).is_staff:
+    viewer = await _signed_in(connection)
+    if not viewer.is_staff:
+        await refused(connection, viewer, "staff_only")
         raise PermissionDeniedException("This page is for project staff only.")
 
 
 async def requires_admin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    if not (await _signed_in(connection)).is_admin:
+    viewer = await _signed_in(connection)
+    if not viewer.is_admin:
+        await refused(connection, viewer, "admin_only")
         raise PermissionDeniedException("This action is for administrators only.")
 
 
@@ -73,4 +78,5 @@ async def requires_partner(connection: ASGIConnection[Any, Any, Any, Any], _: Ba
     """A partner contact at a force, or staff (who may see every dashboard)."""
     viewer = await _signed_in(connection)
     if not (viewer.is_partner or viewer.is_staff):
+        await refused(connection, viewer, "partner_only")
         raise PermissionDeniedException("This page is for partner forces.")

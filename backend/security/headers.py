@@ -1,9 +1,17 @@
-"""Security headers on every response."""
+"""Security headers on every response.
+
+They are added by a `before_send` hook, not a middleware: Litestar calls the hook on the
+outermost `send`, so it also sees the responses that never reach the middleware stack — 404
+and 405 from the router, and every error turned into a response by the app-level exception
+handler (a CSRF refusal, the rate limiter's 429, a failure inside a middleware).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 #: No inline scripts anywhere: page data travels in <script type="application/json"> blocks
 #: read by our own files. Plotly injects <style> elements, hence 'unsafe-inline' for styles.
@@ -25,26 +33,32 @@ HEADERS = {
     "cross-origin-opener-policy": "same-origin",
 }
 
+#: Two years, subdomains included: the value browsers' preload lists ask for. Sent only when
+#: the site's public address is https (a browser ignores it over plain http anyway, but a
+#: development server on http must not teach a browser to refuse http for the host).
+STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
 
-def security_headers_middleware(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
+#: Personal pages must not be kept by shared office PCs' browsers or proxies.
+NO_STORE_PREFIXES = ("/respond", "/r/", "/staff", "/dashboard", "/sign-in", "/account")
+
+SendHook = Callable[[Message, Scope], Awaitable[None]]
+
+
+def security_headers_hook(https: bool) -> SendHook:
+    """The `before_send` hook: our headers on every HTTP response, errors included."""
+    fixed = {**HEADERS, "strict-transport-security": STRICT_TRANSPORT_SECURITY} if https else HEADERS
+
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
             return
+        headers = MutableScopeHeaders.from_message(message)
+        for name, value in fixed.items():
+            if name not in headers:
+                headers[name] = value
+        path: str = scope.get("path", "")
+        if path.startswith("/schema"):
+            headers["content-security-policy"] = SCHEMA_CSP
+        if path.startswith(NO_STORE_PREFIXES):
+            headers["cache-control"] = "no-store"
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in HEADERS.items():
-                    if name not in headers:
-                        headers[name] = value
-                if scope["path"].startswith("/schema"):
-                    headers["content-security-policy"] = SCHEMA_CSP
-                if scope["path"].startswith(("/respond", "/r/", "/staff", "/dashboard", "/sign-in")):
-                    # Personal pages must not be kept by shared office PCs' browsers or proxies.
-                    headers["cache-control"] = "no-store"
-            await send(message)
-
-        await app(scope, receive, send_with_headers)
-
-    return middleware
+    return add_headers

@@ -1,6 +1,14 @@
-"""Passwords: argon2id hashes (argon2-cffi's defaults follow RFC 9106's recommendations)."""
+"""Passwords: argon2id hashes (argon2-cffi's defaults follow RFC 9106's recommendations), and
+what a new password must be (NIST SP 800-63B: long enough, and not a known common password)."""
 
 from __future__ import annotations
+
+import gzip
+import re
+import string
+import unicodedata
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -10,7 +18,25 @@ _hasher = PasswordHasher()
 #: wrong password and does not reveal which addresses have accounts.
 _DUMMY_HASH = _hasher.hash("not a real password")
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
+#: Long passphrases are welcome; this only keeps one form field from costing a hash of megabytes.
+MAX_PASSWORD_LENGTH = 1024
+#: 40,101 passwords from breach corpuses, normalised (see data/README.md for sources and licences).
+COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt.gz"
+
+TOO_SHORT = f"Use at least {MIN_PASSWORD_LENGTH} characters."
+TOO_LONG = f"Use at most {MAX_PASSWORD_LENGTH} characters."
+SPACE_AT_ENDS = "Do not start or end the password with a space."
+COMMON = "This password is one of the most common passwords; choose another."
+COMMON_WITH_EXTRAS = "This password is one of the most common passwords with digits or symbols added; choose another."
+REPEATED = "This password repeats the same few characters; choose another."
+
+_EXTRAS = string.digits + string.punctuation
+_REPEATS = re.compile(r"(.{1,8}?)\1+")
+
+
+class PasswordRejected(ValueError):
+    """A new password that `password_problem` refuses; the message says why."""
 
 
 def hash_password(password: str) -> str:
@@ -24,10 +50,45 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         return False
 
 
+def normalise(password: str) -> str:
+    """How a password is compared with the list: "Pass Word" and "password" are the same
+    guess to an attacker, so case, spaces and Unicode look-alike forms are ignored."""
+    return "".join(unicodedata.normalize("NFKC", password).split()).casefold()
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    with gzip.open(COMMON_PASSWORDS_FILE, "rt", encoding="utf-8") as lines:
+        return frozenset(line.rstrip("\n") for line in lines if line.strip())
+
+
 def password_problem(password: str) -> str | None:
-    """Why `password` is not acceptable, or None."""
+    """Why `password` cannot be a new password (a sentence for the person), or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"must be at least {MIN_PASSWORD_LENGTH} characters long"
+        return TOO_SHORT
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return TOO_LONG
     if password.strip() != password:
-        return "must not start or end with a space"
+        return SPACE_AT_ENDS
+    return _guessable(normalise(password))
+
+
+def _guessable(normalised: str) -> str | None:
+    common = common_passwords()
+    if normalised in common:
+        return COMMON
+    # "password2024!" is the first thing an attacker tries after "password".
+    core = normalised.strip(_EXTRAS)
+    if core != normalised and core in common:
+        return COMMON_WITH_EXTRAS
+    if _REPEATS.fullmatch(normalised):
+        return REPEATED
     return None
+
+
+def check_new_password(password: str) -> None:
+    """Raise PasswordRejected unless `password` may be set (services call this, so that no
+    way of setting a password can skip the rules)."""
+    problem = password_problem(password)
+    if problem:
+        raise PasswordRejected(problem)

@@ -10,6 +10,9 @@ ROLES = ("admin", "analyst", "partner")
 #: Session keys.
 PERSON_KEY = "person_id"
 INVITATION_KEY = "invitation_id"
+#: The hash of the link the session was opened with: checked on every respondent request, so
+#: that replacing or revoking a link ends every session opened with it.
+LINK_KEY = "invitation_link"
 
 
 @dataclass(frozen=True)

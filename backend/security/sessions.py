@@ -1,37 +1,96 @@
-"""Server-side sessions in PostgreSQL, with a fresh session id at every sign-in."""
+"""Server-side sessions in PostgreSQL: ids only the server chooses, a fresh id at every
+sign-in (the old one deleted at once), and a cap on what one session may hold."""
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
+from litestar.types import Empty
 
 from backend.settings import Settings
 
+log = logging.getLogger(__name__)
+
 _ROTATE = "rotate_session_id"
+#: The id of the stored session the cookie named, once it was found in the store.
+_KNOWN = "known_session_id"
+#: A fresh id made by the server for this request (no known session, or a rotation).
+_FRESH = "fresh_session_id"
+
+#: Session ids are `secrets.token_hex(32)`: anything else in the cookie is not one of ours,
+#: and is never looked up (nor written: a 400-character key would not even fit the column).
+SESSION_ID_BYTES = 32
+_SESSION_ID = re.compile(rf"[0-9a-f]{{{2 * SESSION_ID_BYTES}}}")
+
+#: The most a serialised session may hold. Ours hold a person or invitation id, a link hash,
+#: a language and a few flash messages (well under 1 KiB); a bigger one is someone storing
+#: data at our expense, since every later request would read and write it again.
+MAX_SESSION_BYTES = 8 * 1024
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
-    """Issues a new session id when a handler asked for it (after signing in), so that a
-    session id planted before sign-in is worthless afterwards (session fixation)."""
+    """Adopts only session ids that exist in the store (an unknown or malformed cookie gets a
+    new id: session fixation), issues a new id when a handler asked for it (after signing
+    in) and deletes the old one at once, and refuses to store oversized sessions."""
+
+    def _cookie_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+        return usable_session_id(connection.cookies.get(self.config.key))
+
+    async def load_from_connection(self, connection: ASGIConnection[Any, Any, Any, Any]) -> dict[str, Any]:
+        session_id = self._cookie_id(connection)
+        if session_id is None:
+            return {}
+        data = await self.get(session_id, store=self.config.get_store_from_app(connection.scope["app"]))
+        if data is None:
+            return {}
+        connection.state[_KNOWN] = session_id
+        return self.deserialize_data(data)
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         state = connection.state
-        if state.get(_ROTATE):
-            if "new_session_id" not in state:
-                state["new_session_id"] = self.generate_session_id()
-            return str(state["new_session_id"])
-        return super().get_session_id(connection)
+        known = state.get(_KNOWN)
+        if known and not state.get(_ROTATE):
+            return str(known)
+        if _FRESH not in state:
+            state[_FRESH] = self.generate_session_id()
+        return str(state[_FRESH])
 
     async def store_in_message(
         self, scope_session: Any, message: Any, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> None:
-        # Without a session cookie and with nothing to keep, there is nothing to delete or
-        # write: anonymous page views then cost no database round trip.
-        if not scope_session and self.config.key not in connection.cookies and not connection.state.get(_ROTATE):
+        state = connection.state
+        known = state.get(_KNOWN)
+        rotating = bool(state.get(_ROTATE))
+        if known and rotating:
+            # The replaced id must be worthless now, not when it would have expired.
+            await self.delete(str(known), store=self.config.get_store_from_app(connection.scope["app"]))
+        # No stored session and nothing to keep: nothing to delete or write, so anonymous page
+        # views (and requests with a stale or forged cookie) cost no database round trip.
+        if not known and not rotating and (scope_session is Empty or not scope_session):
             return
+        if scope_session is not Empty and scope_session:
+            size = len(self.serialize_data(scope_session, connection.scope))
+            if size > MAX_SESSION_BYTES:
+                # Nothing is written: the stored session stays as it was.
+                log.warning("session not stored: %d bytes is over the %d-byte limit", size, MAX_SESSION_BYTES)
+                return
         await super().store_in_message(scope_session, message, connection)
+
+
+def usable_session_id(raw: str | None) -> str | None:
+    """The cookie's value if it has the form of one of our session ids (CSRF tokens are bound to it)."""
+    return raw if raw and _SESSION_ID.fullmatch(raw) else None
+
+
+def cookie_name(name: str, settings: Settings) -> str:
+    """`__Host-` + name when cookies are Secure: browsers then take the cookie only from this
+    exact host, over HTTPS, with Path=/ and no Domain, so neither a sibling subdomain nor a
+    plain-http response can plant or overwrite it (session fixation, CSRF cookie tossing)."""
+    return f"__Host-{name}" if settings.secure_cookies else name
 
 
 def rotate_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
@@ -44,11 +103,13 @@ class RotatingSessionConfig(ServerSideSessionConfig):
 
 def session_config(settings: Settings) -> ServerSideSessionConfig:
     return RotatingSessionConfig(
+        key=cookie_name("session", settings),
         store="sessions",
         max_age=settings.session_max_age,
         renew_on_access=True,
         secure=settings.secure_cookies,
         httponly=True,
         samesite="lax",
+        session_id_bytes=SESSION_ID_BYTES,
         exclude=["^/healthz", "^/static/", "^/vendor/", "^/schema"],
     )

@@ -1,12 +1,26 @@
-"""A Litestar `Store` in PostgreSQL: sessions and rate-limit counters shared by all workers."""
+"""A Litestar `Store` in PostgreSQL (sessions, shared by all workers), and the scheduled purge
+of its expired rows."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from litestar.stores.base import NamespacedStore
 
 from backend.security.tables import KeyValue
+
+log = logging.getLogger(__name__)
+
+#: The advisory lock that lets one worker at a time purge expired rows (any constant unique
+#: to this purpose; "pxpurge" in ASCII).
+PURGE_LOCK = 0x70787075726765
 
 
 def _expiry(expires_in: int | timedelta | None) -> datetime | None:
@@ -77,3 +91,48 @@ class PostgresStore(NamespacedStore):
     async def delete_expired(self) -> int:
         rows = await KeyValue.raw("DELETE FROM key_value WHERE expires_at <= now() RETURNING 1")
         return len(rows)
+
+
+async def purge_expired() -> int | None:
+    """Delete expired rows (sessions); None when another worker is doing it
+    right now (so that N workers do not run the same DELETE N times over)."""
+    async with KeyValue._meta.db.transaction():
+        rows = await KeyValue.raw("SELECT pg_try_advisory_xact_lock({}) AS locked", PURGE_LOCK)
+        if not rows[0]["locked"]:
+            return None
+        return await PostgresStore().delete_expired()
+
+
+async def _purge_forever(interval: float) -> None:
+    # Each worker starts at a random point of the interval, so workers do not all wake at once.
+    await asyncio.sleep(random.uniform(0, interval))  # noqa: S311 (a delay, not a secret)
+    while True:
+        try:
+            removed = await purge_expired()
+            if removed:
+                log.info("purged %d expired sessions", removed)
+        except Exception:
+            # A database hiccup must not end the schedule: the next round tries again.
+            log.warning("purging expired sessions failed", exc_info=True)
+        await asyncio.sleep(interval)
+
+
+def expired_purge_lifespan(interval: float) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """A Litestar lifespan that purges expired rows every `interval` seconds (0: never)
+    while the app runs; `delete_expired` is otherwise never called, and rows of abandoned
+    sessions would pile up in `key_value` for ever."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Any) -> AsyncIterator[None]:
+        if interval <= 0:
+            yield
+            return
+        task = asyncio.create_task(_purge_forever(interval), name="purge-expired-sessions")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return lifespan

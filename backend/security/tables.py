@@ -1,4 +1,4 @@
-from piccolo.columns import Bytea, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import Bytea, ForeignKey, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -22,3 +22,13 @@ class SignInLink(Table, tablename="sign_in_link"):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)
+
+
+class RateLimitCounter(Table, tablename="rate_limit_counter"):
+    """One counter per rate-limit bucket (an account, a link, a client address), counted by a
+    single upsert so that concurrent attempts on any number of workers cannot lose a count
+    (`security/rate_limits.py`)."""
+
+    key = Varchar(length=100, primary_key=True)
+    hits = Integer()
+    reset_at = Timestamptz(index=True)

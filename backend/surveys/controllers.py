@@ -6,10 +6,11 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from backend.pages import render
+from backend.params import PathId
 from backend.security.guards import requires_staff
 from backend.surveys.services import list_versions, load_version
 
@@ -26,7 +27,7 @@ class QuestionnaireController(Controller):
 
     @get("/{version_id:int}")
     async def preview(
-        self, request: Request[Any, Any, Any], version_id: FromPath[int], lang: FromQuery[str | None] = None
+        self, request: Request[Any, Any, Any], version_id: PathId, lang: FromQuery[str | None] = None
     ) -> Template:
         """Every question of a version as respondents see it (read-only)."""
         try:

@@ -6,23 +6,16 @@ They skip only when no Chromium is installed and REQUIRE_BROWSER is unset; CI se
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.conftest import free_port, truncate_all
+from tests.conftest import truncate_all
+from tests.served import run_async, served
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "browser-test-secret-key-0123456789"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -65,50 +58,12 @@ class Server:
         return run_async(coroutine_factory)
 
 
-def run_async(coroutine_factory: Callable[[], Any]) -> Any:
-    """Run database set-up code from a test. Playwright's sync API keeps an event loop in the
-    test's thread, so the coroutine runs in a thread of its own (no pool: each query opens
-    its own connection)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(coroutine_factory())).result()
-
-
 @pytest.fixture(scope="module")
 def server(database_dsn: str) -> Iterator[Server]:
     """A fresh database for the module, then the production server on a free port."""
     run_async(lambda: truncate_all(database_dsn))
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_dsn,
-        "SECRET_KEY": SECRET,
-        "BASE_URL": f"http://127.0.0.1:{port}",
-        "LOG_LEVEL": "WARNING",
-    }
-    log = open(ROOT / "var" / f"browser-server-{port}.log", "w") if (ROOT / "var").is_dir() else subprocess.DEVNULL  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited with {proc.returncode}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
+    with served(database_dsn, SECRET, log_name="browser-server") as base:
         yield Server(base, database_dsn)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ import psutil
 import pytest
 
 from tests.conftest import free_port
+from tests.integration.conftest import csrf_token
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -117,8 +119,10 @@ def test_migrate_and_staff_create(database_dsn: str) -> None:
     assert again.returncode == 1 and "already has an account" in again.stderr
     link = run("staff", "create", "second@example.org", "--link", env=env)
     assert link.returncode == 0 and "/sign-in/link/" in link.stdout
-    short = run("staff", "create", "third@example.org", "--password-stdin", env=env, input="short\n")
-    assert short.returncode == 2 and "at least 10 characters" in short.stderr
+    short = run("staff", "create", "third@example.org", "--password-stdin", env=env, input="elevenchars\n")
+    assert short.returncode == 2 and "Use at least 12 characters" in short.stderr
+    common = run("staff", "create", "third@example.org", "--password-stdin", env=env, input="Qwerty123456\n")
+    assert common.returncode == 2 and "one of the most common passwords" in common.stderr
 
 
 def _postgres_for(data_dir: Path) -> list[psutil.Process]:
@@ -191,3 +195,82 @@ def _demo_twice(data_dir: Path) -> None:
         assert "Traceback" not in rest
         time.sleep(0.5)
         assert not _postgres_for(data_dir), "the embedded PostgreSQL was left running"
+
+
+def _links(database_dsn: str, secret_key: str) -> tuple[str, str]:
+    """A personal invitation path and a one-time sign-in path, made through the services."""
+    from backend.auth.services import create_sign_in_link
+    from backend.rounds.services import invitation_url, round_invitations
+    from tests.conftest import truncate_all
+    from tests.factories import make_world, open_test_round
+
+    async def make() -> tuple[str, str]:
+        await truncate_all(database_dsn)
+        world = await make_world(ROOT / "surveys", forces=1, survey="force-profile.yaml")
+        round_id = await open_test_round(world, secret_key)
+        nonce = (await round_invitations(round_id))[0]["nonce"]
+        sign_in_token = await create_sign_in_link(world.staff.person_id)
+        return invitation_url("", secret_key, nonce), f"/sign-in/link/{sign_in_token}"
+
+    return asyncio.run(make())
+
+
+@pytest.mark.timeout_sensitive
+def test_logs_hold_no_link_secret_and_no_client_address(database_dsn: str) -> None:
+    secret_key = "log-test-secret-key-0123456789"
+    invitation, sign_in_link = _links(database_dsn, secret_key)
+    # The server listens on 127.0.0.3 and the client speaks from 127.0.0.1: any "127.0.0.1" in
+    # the output is the client's address.
+    host, port = "127.0.0.3", free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "backend", "serve", "--host", host, "--port", str(port)],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DATABASE_URL": database_dsn,
+            "SECRET_KEY": secret_key,
+            "BASE_URL": "https://px.example.org",
+            "SIGN_IN_RATE_LIMIT": "6",
+            "ADDRESS_RATE_LIMIT": "6",
+            "ALLOWED_HOSTS": host,  # requests name the server by its address, not BASE_URL's host
+            "LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        client = httpx.Client(
+            base_url=f"http://{host}:{port}", transport=httpx.HTTPTransport(local_address="127.0.0.1")
+        )
+        _wait_until_up(client)
+        start = client.get(invitation)
+        assert start.status_code == 200
+        assert client.post(invitation, data={"_csrf_token": csrf_token(start.text)}).status_code == 303
+        page = client.get(sign_in_link)
+        assert page.status_code == 200
+        assert client.post(sign_in_link, data={"_csrf_token": csrf_token(page.text)}).status_code == 303
+        # guessing links until the rate limit refuses: its warning names no address either
+        codes = [client.get(f"/r/guess-{i}-abcdefghijklmnop").status_code for i in range(8)]
+        assert codes[0] == 404 and 429 in codes
+        client.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output = proc.communicate(timeout=60)[0]
+    assert '"GET /r/[redacted] HTTP/1.1" 200' in output, output
+    assert '"POST /sign-in/link/[redacted] HTTP/1.1" 303' in output, output
+    assert "rate limit reached: GET /r/[redacted]" in output, output
+    for secret in (invitation.rsplit("/", 1)[1], sign_in_link.rsplit("/", 1)[1], "guess-"):
+        assert secret not in output
+    assert "127.0.0.1" not in output, output
+
+
+def _wait_until_up(client: httpx.Client) -> None:
+    for _ in range(150):
+        try:
+            if client.get("/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError("the server did not start")

@@ -39,6 +39,13 @@ def test_compose_services() -> None:
     assert "pgdata" in compose()["volumes"]
 
 
+def test_compose_trusts_forwarded_for_from_its_own_network_only() -> None:
+    subnets = [c["subnet"] for c in compose()["networks"]["default"]["ipam"]["config"]]
+    env = compose()["services"]["app"]["environment"]
+    assert env["TRUSTED_PROXIES"] == "${TRUSTED_PROXIES:-" + ",".join(subnets) + "}"
+    assert "ALLOWED_HOSTS" in env
+
+
 def test_dockerfile_runs_as_non_root() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     users = re.findall(r"^USER (\S+)", dockerfile, re.M)

@@ -27,6 +27,7 @@ def settings(database_dsn: str, surveys_dir: Path, tmp_path: Path) -> Settings:
     s.surveys_dir = surveys_dir
     s.data_dir = tmp_path
     s.sign_in_rate_limit = 1000
+    s.address_rate_limit = 1000
     return s
 
 

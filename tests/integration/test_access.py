@@ -131,19 +131,14 @@ async def test_bad_and_replaced_links_are_refused(
     assert (await client.get(new_links[0])).status_code == 200
 
 
-async def test_sign_in_is_rate_limited(client: httpx.AsyncClient, app, surveys_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    from backend.security.rate_limits import rate_limit_config
-    from backend.settings import Settings as S
-
+async def test_sign_in_is_rate_limited(client: httpx.AsyncClient, app, settings: Settings, surveys_dir: Path) -> None:  # type: ignore[no-untyped-def]
     await make_world(surveys_dir, forces=1)
-    limited = S()
-    limited.sign_in_rate_limit = 3
+    settings.sign_in_rate_limit = 3  # per account (tests/integration/test_rate_limits.py: the rest)
     # a fresh app with a low limit, sharing the database and pool
     from backend.app import create_app
 
-    strict = create_app(limited)
-    strict.state.settings = limited
-    assert rate_limit_config(limited).rate_limit == ("minute", 3)
+    strict = create_app(settings)
+    strict.state.settings = settings
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=strict), base_url="http://test") as c:
         codes = [(await sign_in(c, STAFF_EMAIL, "wrong password!")).status_code for _ in range(5)]
     assert codes[:3] == [400, 400, 400]

@@ -36,6 +36,7 @@ def test_readme_links_exist() -> None:
         "docs/operations.md",
         "docs/performance.md",
         "docs/disclosure-control.md",
+        "docs/security.md",
         "docs/questionnaire-format.md",
         "docs/images/partner-dashboard.png",
     ):

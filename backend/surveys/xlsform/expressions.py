@@ -298,7 +298,7 @@ def _literal(value: object) -> str:
     # XPath 1.0 has no escape inside a string literal: a text with both kinds of quote is
     # written as concat() of pieces, the apostrophes in double quotes (ODK and pyxform read it).
     pieces = [f"'{piece}'" for piece in text.split("'")]
-    return "concat(" + ", \"'\", ".join(pieces) + ")"
+    return "concat(" + ', "\'", '.join(pieces) + ")"
 
 
 def _ref(question: str) -> str:

@@ -1,0 +1,205 @@
+"""`practice-exchange serve --workers 2` as deployed, on the test database: rate limits hold
+across workers, uvicorn believes no X-Forwarded-For of its own, and killing `serve` outright
+frees the port (issue 7, items 5, 6 and 14)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+import httpx
+import psutil
+from argon2 import PasswordHasher
+
+from backend.partners.services import create_person
+from backend.partners.tables import Person
+from tests.conftest import free_port
+from tests.integration.conftest import csrf_token
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "workers-test-secret-key-0123456789"
+
+
+@dataclass
+class Served:
+    base: str
+    port: int
+    proc: subprocess.Popen[str]
+    workers: list[psutil.Process] = field(default_factory=list)
+
+
+@contextmanager
+def serve_workers(dsn: str, workers: int = 2, **env: str) -> Iterator[Served]:
+    """`practice-exchange serve --workers N` on a free port of 127.0.0.1 with DATABASE_URL and
+    SECRET_KEY; yields once /healthz answers and its workers are up, and always stops it and
+    every process it started (also when the test killed `serve` itself)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (a file: a full pipe would block the server)
+    command = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "backend", *command],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": dsn, "SECRET_KEY": SECRET, "BASE_URL": base, "LOG_LEVEL": "WARNING", **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    served = Served(base, port, proc)
+    try:
+        _wait_until_serving(served, workers, log)
+        yield served
+    finally:
+        _stop(served)
+        log.close()
+
+
+def _wait_until_serving(served: Served, workers: int, log: tempfile._TemporaryFileWrapper[str]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if served.proc.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"serve exited with {served.proc.returncode}: {log.read()}")
+        served.workers = _workers_of(served.proc.pid)
+        try:
+            if len(served.workers) >= workers and httpx.get(f"{served.base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("serve did not start")
+
+
+def _workers_of(pid: int) -> list[psutil.Process]:
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    # multiprocessing also starts a resource tracker; the workers run spawn_main.
+    return [c for c in children if "spawn_main" in " ".join(_cmdline(c))]
+
+
+def _cmdline(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return []
+
+
+def _stop(served: Served) -> None:
+    if served.proc.poll() is None:
+        served.workers += _workers_of(served.proc.pid)
+        served.proc.terminate()
+        try:
+            served.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            served.proc.kill()
+            served.proc.wait()
+    # Only our own processes, by pid: workers left behind would keep the port.
+    for worker in served.workers:
+        with suppress(psutil.NoSuchProcess):
+            worker.kill()
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+async def _account_with_a_cheap_hash() -> str:
+    """An account whose argon2id hash is cheap to check (verification reads the cost from the
+    hash): twenty checks at the real cost would take seconds, and the limit is under test."""
+    email = f"many.attempts-{uuid.uuid4().hex[:8]}@example.org"
+    person_id = await create_person(email, "Many Attempts", "analyst")
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash("the right password")
+    await Person.update({Person.password_hash: cheap}).where(Person.id == person_id)
+    return email
+
+
+async def _forget_counters(dsn: str) -> None:
+    """Earlier tests on this database may have counted attempts from 127.0.0.1."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("DELETE FROM rate_limit_counter")
+    finally:
+        await conn.close()
+
+
+async def _sign_in_burst(base: str, email: str, attempts: int) -> list[int]:
+    """`attempts` wrong-password sign-ins at once, each claiming another X-Forwarded-For."""
+    limits = httpx.Limits(max_connections=attempts)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        token = csrf_token((await client.get("/sign-in")).text)
+        data = {"email": email, "password": "not the password", "_csrf_token": token}
+        spoofed = [{"x-forwarded-for": f"203.0.113.{i}"} for i in range(attempts)]
+        responses = await asyncio.gather(*(client.post("/sign-in", data=data, headers=h) for h in spoofed))
+    return [r.status_code for r in responses]
+
+
+async def _link_guesses(base: str, guesses: int) -> list[int]:
+    """`guesses` personal links tried at once, each claiming another X-Forwarded-For."""
+    limits = httpx.Limits(max_connections=guesses)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        responses = await asyncio.gather(
+            *(client.get(f"/r/guess-{i}", headers={"x-forwarded-for": f"198.51.100.{i}"}) for i in range(guesses))
+        )
+    return [r.status_code for r in responses]
+
+
+def test_rate_limits_hold_across_two_workers(database_dsn: str) -> None:
+    asyncio.run(_forget_counters(database_dsn))
+    # 127.0.0.1 (the test) is no trusted proxy here: its X-Forwarded-For must change nothing,
+    # whether uvicorn or the app reads it.
+    env = {"SIGN_IN_RATE_LIMIT": "20", "ADDRESS_RATE_LIMIT": "60", "TRUSTED_PROXIES": "192.0.2.1"}
+    try:
+        with serve_workers(database_dsn, **env) as served:
+            # One account, sixty attempts at once across both workers: exactly twenty go through.
+            email = asyncio.run(_account_with_a_cheap_hash())
+            codes = asyncio.run(_sign_in_burst(served.base, f" {email.upper()}", 60))
+            assert sorted(codes) == [400] * 20 + [429] * 40, codes
+            # Ninety link guesses from one address claiming ninety: the address's sixty go through.
+            codes = asyncio.run(_link_guesses(served.base, 90))
+            assert sorted(codes) == [404] * 60 + [429] * 30, codes
+    finally:
+        asyncio.run(_forget_counters(database_dsn))
+
+
+def test_killing_serve_stops_its_workers(database_dsn: str) -> None:
+    with serve_workers(database_dsn, workers=2) as served:
+        assert len(served.workers) == 2
+        served.proc.send_signal(signal.SIGKILL)
+        served.proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (port_is_free(served.port) and not _alive(served.workers)):
+            time.sleep(0.1)
+        assert port_is_free(served.port), "a worker kept the port after serve was killed"
+        assert not _alive(served.workers)
+
+
+def _alive(processes: list[psutil.Process]) -> list[psutil.Process]:
+    """Those still running (a zombie has exited; only its parent has not collected it)."""
+    alive = []
+    for process in processes:
+        try:
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                alive.append(process)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
