@@ -309,4 +309,5 @@ async def report_lines(entries: list[dict[str, Any]], survey: Survey, k: int) ->
         group_label=lambda g: label(*g),
         round_label=lambda key: round_labels.get(key, key),
         force_name=lambda f: names.get(f, f"force {f}"),
+        question_order=[q.id for q in survey.questions()],
     )

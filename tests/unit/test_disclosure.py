@@ -263,3 +263,28 @@ def test_family_audit_refuses_and_keeps_state() -> None:
     exposure = audit.try_add(("q", ALL, WHOLE))
     assert exposure is not None and exposure.check == CROWD
     assert audit.shown[0] == set() and audit.rows[0] == set() and audit.exposures() == []
+
+
+def test_report_lists_small_groups_together_in_questionnaire_order() -> None:
+    from backend.publication.report import describe, report_to_json
+
+    answers = {f: {"q": "yes" if f % 2 else "no", "p": "no" if f == 0 else "yes"} for f in range(8)}
+    regions = {f: "a" if f < 6 else "b" for f in range(8)}
+    p = QuestionSpec("p", "categorical", codes=("yes", "no"))
+    result = run(basis(answers, regions, questions=(YES_NO, p)))
+    lines = describe(
+        report_to_json(result),
+        k=3,
+        question_label=str.upper,
+        item_label=lambda q, c: c,
+        group_label=lambda g: g[1],
+        round_label=str,
+        force_name=str,
+        question_order=["p", "q"],
+    )
+    questions = [line.question for line in lines if line.question != "Number of responding forces"]
+    assert questions == sorted(questions, key=["P", "Q"].index)  # questionnaire order, not audit order
+    small = [line for line in lines if line.code == THRESHOLD and line.question == "Q"]
+    assert len(small) == 1 and small[0].group == "b (2), c (0)"
+    crowd = next(line for line in lines if line.question == "P" and line.group == "all")
+    assert crowd.code == CROWD and "single out 8 force(s)" in crowd.reason
