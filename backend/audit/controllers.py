@@ -8,8 +8,8 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 
 from backend.audit.services import recent
-from backend.pages import render
 from backend.security.guards import requires_staff
+from backend.web.render import render
 
 
 class AuditController(Controller):

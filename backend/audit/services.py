@@ -6,8 +6,11 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import msgspec
+
+from backend.audit.schemas import AuditEventRow
 from backend.audit.tables import AuditEvent
-from backend.database import fetch
+from backend.database import execute, fetch, json_value
 from backend.security.roles import Viewer
 
 #: Refused requests are counted, not listed: one row per actor, refusal and target in each
@@ -21,6 +24,10 @@ OTHER_TARGETS = "(further targets)"
 #: The actor of a refusal without a signed-in person (no address is kept: see security/logs.py).
 ANONYMOUS = "anonymous"
 REFUSED = "access.refused."
+
+RECENT = """
+SELECT id, occurred_at, actor_id, actor_label, action, subject, details, occurrences, last_at, aggregate_key
+FROM audit_event ORDER BY coalesce(last_at, occurred_at) DESC, id DESC LIMIT $1"""
 
 
 def _label(actor: Viewer | None, default: str) -> str:
@@ -41,7 +48,7 @@ async def record(actor: Viewer | None, action: str, subject: str, **details: Any
 
 # One statement, so that every worker process counts on the same row: the window and the key
 # are computed by PostgreSQL, and a repeat meets the unique key and adds one.
-_RECORD_REFUSAL = """
+RECORD_REFUSAL = """
 WITH win AS (
     SELECT floor(extract(epoch FROM now()) / $1::int)::bigint AS n
 ), keys AS (
@@ -72,8 +79,8 @@ async def record_refusal(actor: Viewer | None, refusal: str, subject: str, **det
     """A refused request (`access.refused.<refusal>`) by `actor` (None: nobody signed in) for
     `subject`, counted with its repeats. `subject` must hold no secret: the path template
     for links, never the link."""
-    await fetch(
-        _RECORD_REFUSAL,
+    await execute(
+        RECORD_REFUSAL,
         int(REFUSAL_WINDOW.total_seconds()),
         str(actor.person_id) if actor else ANONYMOUS,
         REFUSED + refusal,
@@ -86,8 +93,7 @@ async def record_refusal(actor: Viewer | None, refusal: str, subject: str, **det
     )
 
 
-async def recent(limit: int = 100) -> list[dict[str, Any]]:
+async def recent(limit: int = 100) -> list[AuditEventRow]:
     """The latest events first; a counted refusal stands where it last happened."""
-    return await AuditEvent.raw(
-        "SELECT * FROM audit_event ORDER BY coalesce(last_at, occurred_at) DESC, id DESC LIMIT {}", limit
-    )
+    rows = await fetch(RECENT, limit)
+    return msgspec.convert([{**row, "details": json_value(row["details"])} for row in rows], list[AuditEventRow])

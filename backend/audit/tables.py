@@ -1,4 +1,4 @@
-from piccolo.columns import JSONB, Integer, Timestamptz, Varchar
+from piccolo.columns import JSONB, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -10,6 +10,7 @@ class AuditEvent(Table, tablename="audit_event"):
     an `aggregate_key` (actor, refusal, target, hour), and each repeat adds to `occurrences`
     and moves `last_at`."""
 
+    id: Serial
     occurred_at = Timestamptz(default=TimestamptzNow(), index=True)
     actor_id = Integer(null=True, default=None)
     actor_label = Varchar(length=300)

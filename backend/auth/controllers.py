@@ -2,50 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import Provide
 from litestar.params import FromPath, FromQuery
+from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from backend.audit.refusals import refused
 from backend.audit.services import record
+from backend.auth.forms import SignInForm
 from backend.auth.services import authenticate, redeem_sign_in_link
-from backend.pages import flash, read_form, redirect, render, safe_next
-from backend.security.guards import load_viewer
-from backend.security.roles import PERSON_KEY, STAFF_ROLES, Viewer
+from backend.partners.schemas import PersonRow
+from backend.security.deps import provide_optional_viewer
+from backend.security.guards import viewer_of
+from backend.security.roles import PERSON_KEY, Role, Viewer
 from backend.security.sessions import rotate_session
+from backend.web.forms import FORM
+from backend.web.params import Injected
+from backend.web.render import redirect, render, safe_next
 
 
-def home_for(role: str) -> str:
-    return "/staff" if role in STAFF_ROLES else "/dashboard"
+def home_for(role: Role) -> str:
+    return "/staff" if Role(role).is_staff else "/dashboard"
 
 
-def _start_session(request: Request[Any, Any, Any], person: dict[str, Any]) -> None:
+def _start_session(request: Request[Any, Any, Any], person: PersonRow) -> None:
     rotate_session(request)
-    request.set_session({PERSON_KEY: person["id"]})
-
-
-def _viewer(person: dict[str, Any]) -> Viewer:
-    return Viewer(
-        person["id"],
-        person["name"],
-        person["email"],
-        person["role"],
-        person["force"],
-        person["can_respond"],
-        person["language"],
-    )
+    request.set_session({PERSON_KEY: person.id})
 
 
 class AuthController(Controller):
     tags = ["pages: sign-in"]
     include_in_schema = False
 
-    @get("/")
-    async def home(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+    @get("/", dependencies={"viewer": Provide(provide_optional_viewer)})
+    async def home(self, request: Request[Any, Any, Any], viewer: Injected[Viewer | None]) -> Template | Redirect:
         """Start page: signed-in people go to their home; others see how to sign in."""
-        viewer = await load_viewer(request)
         if viewer is not None:
             return Redirect(path=home_for(viewer.role))
         return await render(request, "home.html")
@@ -55,11 +49,9 @@ class AuthController(Controller):
         return await render(request, "auth/sign_in.html", next=safe_next(next, ""), email="", errors={})
 
     @post("/sign-in")
-    async def sign_in(self, request: Request[Any, Any, Any]) -> Template | Redirect:
-        form = await read_form(request)
-        email = (form.get("email") or [""])[0].strip()
-        password = (form.get("password") or [""])[0]
-        target = (form.get("next") or [""])[0]
+    async def sign_in(self, request: Request[Any, Any, Any], data: Annotated[SignInForm, FORM]) -> Template | Redirect:
+        """Sign in with e-mail and password; on any problem, the form again with every message."""
+        email, password, target = data.email, data.password, data.next
         errors = {}
         if not email:
             errors["email"] = "Enter your e-mail address."
@@ -73,8 +65,8 @@ class AuthController(Controller):
                 request, "auth/sign_in.html", status_code=400, next=safe_next(target, ""), email=email, errors=errors
             )
         _start_session(request, person)
-        await record(_viewer(person), "signed_in", f"person:{person['id']}", method="password")
-        return redirect(safe_next(target, home_for(person["role"])))
+        await record(viewer_of(person), "signed_in", f"person:{person.id}", method="password")
+        return redirect(safe_next(target, home_for(person.role)))
 
     @get("/sign-in/link/{token:str}")
     async def link_page(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
@@ -96,10 +88,10 @@ class AuthController(Controller):
                 "expired. Ask the project team for a new one.",
             )
         _start_session(request, person)
-        await record(_viewer(person), "signed_in", f"person:{person['id']}", method="link")
-        if person["password_hash"] is None:
+        await record(viewer_of(person), "signed_in", f"person:{person.id}", method="link")
+        if not person.has_password:
             flash(request, "You are signed in. Set a password on your account page to sign in without a link.", "info")
-        return redirect(home_for(person["role"]))
+        return redirect(home_for(person.role))
 
     @post("/sign-out")
     async def sign_out(self, request: Request[Any, Any, Any]) -> Redirect:

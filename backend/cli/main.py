@@ -7,9 +7,10 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from backend.cli import server, staff, surveys, surveys_extra, xlsform
+from backend.cli import server, staff, surveys, xlsform
 from backend.cli.runtime import CliError, database
 from backend.database import DatabaseUnavailable, migrate, pool_lifespan
+from backend.security.roles import Role
 from backend.settings import get_settings
 
 
@@ -54,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = staff_sub.add_parser("create", help="create a staff account (password prompted, or a one-time link)")
     p.add_argument("email")
     p.add_argument("--name", help="display name (default: the part before @)")
-    p.add_argument("--role", choices=["admin", "analyst"], default="admin")
+    p.add_argument("--role", choices=[r.value for r in Role if r.is_staff], default=Role.ADMIN.value)
     p.add_argument("--link", action="store_true", help="print a one-time sign-in link instead of asking a password")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=staff.create)
@@ -77,10 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = surveys_sub.add_parser("diff", help="questions added, removed and changed between two definition files")
     p.add_argument("a", help="the older definition file")
     p.add_argument("b", help="the newer definition file")
-    p.set_defaults(func=surveys_extra.diff_command)
+    p.set_defaults(func=surveys.diff_command)
     p = surveys_sub.add_parser("schema", help="print or write the JSON Schema of the questionnaire format")
     p.add_argument("-o", "--output", help="file to write (default: print)")
-    p.set_defaults(func=surveys_extra.schema_command)
+    p.set_defaults(func=surveys.schema_command)
     p = surveys_sub.add_parser("import-xlsform", help="convert an XLSForm workbook (ODK, KoboToolbox) to our format")
     p.add_argument("form", help="the .xlsx file")
     p.add_argument("-o", "--output", help="the .yaml file to write (default: print)")

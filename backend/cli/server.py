@@ -10,7 +10,7 @@ import os
 import uvicorn
 
 from backend.cli.runtime import CliError, database, ensure_port_free
-from backend.database import fetch, migrate, pool_lifespan
+from backend.database import migrate, migrated, pool_lifespan
 from backend.security.logs import uvicorn_log_config
 from backend.settings import Settings, get_settings
 from backend.surveys.services import SyncReport, sync_folder
@@ -107,8 +107,7 @@ def serve(args: argparse.Namespace) -> int:
 
 async def _prepare_serve(settings: Settings) -> list[str]:
     """Refuse to serve an unmigrated database; load questionnaire files as versions."""
-    rows = await fetch("SELECT to_regclass('migration') IS NOT NULL AS ok")
-    if not rows[0]["ok"]:
+    if not await migrated():
         raise CliError("the database has no tables yet: run `practice-exchange migrate` first")
     async with pool_lifespan(2):
         return _sync_lines(await sync_folder(settings.surveys_dir))

@@ -12,6 +12,7 @@ from backend.cli.runtime import CliError, database
 from backend.database import migrate, pool_lifespan
 from backend.partners.services import create_person, find_person, is_email
 from backend.security.passwords import MIN_PASSWORD_LENGTH, password_problem
+from backend.security.roles import Role
 from backend.settings import get_settings
 
 
@@ -31,7 +32,7 @@ async def _create(email: str, name: str, role: str, password: str | None, base_u
         await migrate()
         if await find_person(email):
             raise CliError(f"{email} already has an account (use `practice-exchange staff link {email}`)")
-        person_id = await create_person(email, name, role, password=password)
+        person_id = await create_person(email, name, Role(role), password=password)
         if password:
             return f"created {role} {email}; sign in at {base_url}/sign-in"
         token = await create_sign_in_link(person_id)
@@ -56,9 +57,9 @@ def create(args: argparse.Namespace) -> int:
 async def _link(email: str, base_url: str) -> str:
     async with pool_lifespan(2):
         person = await find_person(email)
-        if person is None or not person["active"]:
+        if person is None or not person.active:
             raise CliError(f"no active account for {email}")
-        token = await create_sign_in_link(person["id"])
+        token = await create_sign_in_link(person.id)
         return f"{base_url}/sign-in/link/{token}"
 
 

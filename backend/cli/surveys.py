@@ -1,4 +1,4 @@
-"""`surveys validate | show | load`: questionnaire files from the command line."""
+"""`surveys validate | show | load | diff | schema`: questionnaire files from the command line."""
 
 from __future__ import annotations
 
@@ -9,8 +9,16 @@ from pathlib import Path
 from backend.cli.runtime import CliError, database
 from backend.database import migrate, pool_lifespan
 from backend.settings import get_settings
-from backend.surveys.files import definition_files, load_file
-from backend.surveys.normalise import to_json, to_yaml
+from backend.surveys import (
+    Survey,
+    definition_files,
+    diff_surveys,
+    format_diff,
+    load_file,
+    schema_text,
+    to_json,
+    to_yaml,
+)
 from backend.surveys.services import sync_folder
 
 
@@ -65,3 +73,51 @@ def load(args: argparse.Namespace) -> int:
         lines = asyncio.run(_load(folder))
     print("\n".join(lines))
     return 1 if any(line.startswith("invalid") for line in lines) else 0
+
+
+#: Exit statuses of `surveys diff`, as diff(1): same content, differences, trouble.
+SAME, DIFFERENT, INVALID = 0, 1, 2
+
+
+def _definition(name: str) -> Survey | None:
+    path = Path(name)
+    if not path.exists():
+        raise CliError(f"no such file: {path}", status=INVALID)
+    if path.is_dir():
+        raise CliError(f"{path} is a folder; give two definition files", status=INVALID)
+    loaded = load_file(path)
+    for problem in loaded.problems:
+        print(problem)
+    return loaded.survey if loaded.ok else None
+
+
+def diff_command(args: argparse.Namespace) -> int:
+    """Print what changed from definition file `args.a` to `args.b`.
+
+    Exit 0: no differences; 1: differences (printed); 2: a file is missing or invalid
+    (its problems are printed as file:line:column: message).
+    """
+    a, b = _definition(args.a), _definition(args.b)
+    if a is None or b is None:
+        invalid = [name for name, s in ((args.a, a), (args.b, b)) if s is None]
+        print(f"cannot compare: {' and '.join(invalid)} {'is' if len(invalid) == 1 else 'are'} not valid")
+        return INVALID
+    diff = diff_surveys(a, b)
+    print(format_diff(diff), end="")
+    return SAME if diff.identical else DIFFERENT
+
+
+def schema_command(args: argparse.Namespace) -> int:
+    """Write the JSON Schema of the definition format to `args.output`, or print it."""
+    text = schema_text()
+    output = getattr(args, "output", None)
+    if not output:
+        print(text, end="")
+        return 0
+    path = Path(output)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror}") from exc
+    print(f"JSON Schema written to {path}")
+    return 0

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from backend.cli.runtime import CliError
-from backend.surveys.files import load_file, load_text
-from backend.surveys.normalise import to_yaml
+from backend.surveys import load_file, load_text, to_yaml
 from backend.surveys.xlsform.expressions import ExpressionError
 from backend.surveys.xlsform.reader import import_xlsform
 from backend.surveys.xlsform.writer import build_workbook

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from backend.demo.answers import random_answers
-from backend.partners.services import create_force, create_person
-from backend.partners.tables import Force, Person
+from backend.partners.services import create_force, create_person, force_code_taken
+from backend.partners.tables import Person
 from backend.publication.services import close_round, publish
+from backend.responses.schemas import ResponseStatus
 from backend.responses.tables import Response
-from backend.rounds.services import NewRound, invitation_url, open_round, round_invitations
-from backend.security.roles import Viewer
+from backend.rounds.services import NewRound, invitation_url, latest_open_round, open_round, round_invitations
+from backend.security.roles import Role, Viewer
 from backend.surveys.services import load_version
 from backend.surveys.tables import Questionnaire, QuestionnaireVersion
 
@@ -92,26 +93,22 @@ async def _version_id(slug: str) -> int:
 async def seed_demo(base_url: str, secret_key: str) -> DemoAccounts:
     """Create the demo data unless it exists; return how to sign in either way."""
     accounts = DemoAccounts(partner_email=f"contact@{FORCES[0][1]}.practice-exchange.test")
-    if not await Force.exists().where(Force.code == FORCES[0][1]):
+    if not await force_code_taken(FORCES[0][1]):
         await _create(secret_key)
         accounts.created = True
-    open_rounds = await Response.raw(
-        "SELECT r.id FROM round r JOIN questionnaire_version v ON v.id = r.version "
-        "JOIN questionnaire q ON q.id = v.questionnaire "
-        "WHERE r.status = 'open' AND q.slug = 'drug-market-practice' ORDER BY r.id DESC LIMIT 1"
-    )
-    if open_rounds:
-        for inv in await round_invitations(open_rounds[0]["id"]):
-            if inv["email"] == accounts.partner_email:
-                accounts.respondent_link = invitation_url(base_url, secret_key, inv["nonce"])
+    open_round_id = await latest_open_round("drug-market-practice")
+    if open_round_id is not None:
+        for inv in await round_invitations(open_round_id):
+            if inv.email == accounts.partner_email:
+                accounts.respondent_link = invitation_url(base_url, secret_key, inv.nonce)
     return accounts
 
 
 async def _create(secret_key: str) -> None:
     rng = random.Random(20261129)  # noqa: S311 - the same demo every time, not a secret
-    admin_id = await create_person(ADMIN_EMAIL, "Alex Admin", "admin", password=ADMIN_PASSWORD)
-    await create_person("analyst@practice-exchange.test", "Ana Analyst", "analyst", password=ADMIN_PASSWORD)
-    admin = Viewer(admin_id, "Alex Admin", ADMIN_EMAIL, "admin", None, False, "en")
+    admin_id = await create_person(ADMIN_EMAIL, "Alex Admin", Role.ADMIN, password=ADMIN_PASSWORD)
+    await create_person("analyst@practice-exchange.test", "Ana Analyst", Role.ANALYST, password=ADMIN_PASSWORD)
+    admin = Viewer(admin_id, "Alex Admin", ADMIN_EMAIL, Role.ADMIN, None, False, "en")
     force_ids = []
     for name, code, country, region, force_type, size in FORCES:
         force_id = await create_force(name, code, country, region, force_type, size)
@@ -120,7 +117,7 @@ async def _create(secret_key: str) -> None:
         await create_person(
             f"contact@{code}.practice-exchange.test",
             f"Contact, {name}",
-            "partner",
+            Role.PARTNER,
             force_id=force_id,
             can_respond=True,
             password=PARTNER_PASSWORD,
@@ -142,7 +139,7 @@ async def _create(secret_key: str) -> None:
                 Response(
                     round=past_id,
                     force=force_id,
-                    status="submitted",
+                    status=ResponseStatus.SUBMITTED,
                     revision=1,
                     answers=json.dumps(answers),
                     language="en",

@@ -4,31 +4,55 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from typing import Any
 
+import msgspec
+
+from backend.database import fetch, fetchrow
 from backend.partners.peer_groups import DIMENSIONS, VALUES
-from backend.partners.tables import Force, Person
-from backend.security.passwords import check_new_password, hash_password
+from backend.partners.schemas import ForceRow, PersonListing, PersonRow
+from backend.partners.tables import EMAIL_LENGTH, Force, Person
+from backend.security.passwords import check_new_password, hash_password, verify_password
+from backend.security.roles import Role
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+#: A person as `PersonRow`: whether there is a password, not its hash (`CREDENTIALS` alone reads it).
+_PERSON = """id, email, name, force, role, can_respond, language, active, created_at, last_sign_in_at,
+    password_hash IS NOT NULL AS has_password"""
+PERSON_BY_EMAIL = f"SELECT {_PERSON} FROM person WHERE email = $1"
+CREDENTIALS = f"SELECT {_PERSON}, password_hash FROM person WHERE email = $1"
+ACTIVE_PERSON = f"SELECT {_PERSON} FROM person WHERE id = $1 AND active"
+#: By force; the people of one force in the order they were added.
+RESPONDENTS_AT = f"""SELECT {_PERSON} FROM person
+WHERE force = ANY($1::int[]) AND can_respond AND active ORDER BY force, id"""
 
 
 def is_email(text: str) -> bool:
     """Looks like an e-mail address (whether mail arrives is another matter) and fits the
     column (254 characters, the longest address SMTP carries)."""
-    return len(text) <= Person.email.length and _EMAIL.match(text) is not None
+    return len(text) <= EMAIL_LENGTH and _EMAIL.match(text) is not None
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-async def list_forces() -> list[dict[str, Any]]:
-    return await Force.select().where(Force.active.eq(True)).order_by(Force.name)
+async def list_forces() -> list[ForceRow]:
+    rows = await Force.select().where(Force.active.eq(True)).order_by(Force.name)
+    return msgspec.convert(rows, list[ForceRow])
 
 
-async def get_force(force_id: int) -> dict[str, Any] | None:
-    return await Force.select().where(Force.id == force_id).first()
+async def get_force(force_id: int) -> ForceRow | None:
+    row = await Force.select().where(Force.id == force_id).first()
+    return None if row is None else msgspec.convert(row, ForceRow)
+
+
+async def force_exists(force_id: int) -> bool:
+    return await Force.exists().where(Force.id == force_id)
+
+
+async def force_code_taken(code: str) -> bool:
+    return await Force.exists().where(Force.code == code)
 
 
 async def create_force(name: str, code: str, country: str, region: str, force_type: str, size_band: str) -> int:
@@ -38,26 +62,52 @@ async def create_force(name: str, code: str, country: str, region: str, force_ty
     rows = await Force.insert(
         Force(name=name, code=code, country=country, region=region, force_type=force_type, size_band=size_band)
     ).returning(Force.id)
-    return rows[0]["id"]
+    return int(rows[0]["id"])
 
 
-async def find_person(email: str) -> dict[str, Any] | None:
-    return await Person.select().where(Person.email == normalise_email(email)).first()
+async def find_person(email: str) -> PersonRow | None:
+    row = await fetchrow(PERSON_BY_EMAIL, normalise_email(email))
+    return None if row is None else msgspec.convert(row, PersonRow)
+
+
+async def credentials(email: str) -> tuple[PersonRow, str | None] | None:
+    """The person with this e-mail and their password hash (None: no password set)."""
+    row = await fetchrow(CREDENTIALS, normalise_email(email))
+    return None if row is None else (msgspec.convert(row, PersonRow), row["password_hash"])
+
+
+async def active_person(person_id: int) -> PersonRow | None:
+    row = await fetchrow(ACTIVE_PERSON, person_id)
+    return None if row is None else msgspec.convert(row, PersonRow)
+
+
+async def list_people() -> list[PersonListing]:
+    """Everyone who can sign in, by name, with their force's name."""
+    rows = await Person.select(
+        Person.id,
+        Person.name,
+        Person.email,
+        Person.role,
+        Person.can_respond,
+        Person.force.name.as_alias("force_name"),
+        Person.last_sign_in_at,
+    ).order_by(Person.name)
+    return msgspec.convert(rows, list[PersonListing])
 
 
 async def create_person(
     email: str,
     name: str,
-    role: str,
+    role: Role,
     *,
     force_id: int | None = None,
     can_respond: bool = False,
     password: str | None = None,
     language: str = "en",
 ) -> int:
-    if role not in ("admin", "analyst", "partner"):
+    if role not in set(Role):
         raise ValueError(f"role: unknown role {role!r}")
-    if role == "partner" and force_id is None:
+    if role == Role.PARTNER and force_id is None:
         raise ValueError("force: a partner contact belongs to a force")
     if password:
         check_new_password(password)
@@ -65,14 +115,14 @@ async def create_person(
         Person(
             email=normalise_email(email),
             name=name,
-            role=role,
+            role=Role(role).value,
             force=force_id,
             can_respond=can_respond,
             password_hash=hash_password(password) if password else None,
             language=language,
         )
     ).returning(Person.id)
-    return rows[0]["id"]
+    return int(rows[0]["id"])
 
 
 async def set_password(person_id: int, password: str) -> None:
@@ -80,15 +130,18 @@ async def set_password(person_id: int, password: str) -> None:
     await Person.update({Person.password_hash: hash_password(password)}).where(Person.id == person_id)
 
 
-async def respondents_at(force_ids: list[int]) -> list[dict[str, Any]]:
+async def current_password_ok(person_id: int, password: str) -> bool:
+    """Whether `password` is the person's current one; true when they never set one."""
+    row = await Person.select(Person.password_hash).where(Person.id == person_id).first()
+    stored = row["password_hash"] if row else None
+    return not stored or verify_password(stored, password)
+
+
+async def respondents_at(force_ids: list[int]) -> list[PersonRow]:
     """Active contacts who answer for the given forces."""
     if not force_ids:
         return []
-    return (
-        await Person.select()
-        .where(Person.force.is_in(force_ids) & Person.can_respond.eq(True) & Person.active.eq(True))
-        .order_by(Person.force)
-    )
+    return msgspec.convert(await fetch(RESPONDENTS_AT, force_ids), list[PersonRow])
 
 
 async def current_groups(force_ids: Collection[int]) -> dict[int, dict[str, str]]:

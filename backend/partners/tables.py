@@ -1,11 +1,15 @@
-from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
+
+#: The longest e-mail address SMTP carries.
+EMAIL_LENGTH = 254
 
 
 class Force(Table, tablename="force"):
     """A partner law-enforcement organisation; region, type and size band form peer groups."""
 
+    id: Serial
     name = Varchar(length=200)
     code = Varchar(length=60, unique=True)
     country = Varchar(length=100)
@@ -19,10 +23,11 @@ class Force(Table, tablename="force"):
 class Person(Table, tablename="person"):
     """Anyone who signs in: project staff (no force) or a contact at a partner force."""
 
-    email = Varchar(length=254, unique=True)
+    id: Serial
+    email = Varchar(length=EMAIL_LENGTH, unique=True)
     name = Varchar(length=200)
     force = ForeignKey(references=Force, null=True, default=None)
-    #: admin | analyst (staff) | partner (a contact at a force)
+    #: a `security.roles.Role`: admin | analyst (staff) | partner (a contact at a force)
     role = Varchar(length=20, index=True)
     #: A partner contact who answers questionnaires for their force.
     can_respond = Boolean(default=False)

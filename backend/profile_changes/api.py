@@ -7,18 +7,20 @@ in the `X-CSRFToken` header.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import HTTPException
 from litestar.params import FromQuery
 
-from backend.api_errors import refusals
-from backend.params import PathId
 from backend.partners.peer_groups import dimension_label, label
+from backend.profile_changes.schemas import ProfileChangeRow, ProfileChangeStatus
 from backend.profile_changes.services import DecisionRefused, decide, list_changes
-from backend.security.guards import load_viewer, requires_admin, requires_staff
+from backend.security.guards import requires_admin, requires_staff
+from backend.security.roles import Viewer
+from backend.web.errors import refusals
+from backend.web.params import Injected, PathId
 
 
 class ProfileChangeOut(msgspec.Struct):
@@ -42,30 +44,28 @@ class ProfileChangeOut(msgspec.Struct):
     decided_at: str | None
 
 
-def _out(row: dict[str, Any]) -> ProfileChangeOut:
-    dim = row["dimension"]
+def _out(change: ProfileChangeRow) -> ProfileChangeOut:
+    dim = change.dimension
     return ProfileChangeOut(
-        id=row["id"],
-        force_id=row["force"],
-        force_name=row["force_name"],
+        id=change.id,
+        force_id=change.force_id,
+        force_name=change.force_name,
         dimension=dim,
         dimension_label=dimension_label(dim),
-        old_value=row["old_value"],
-        old_label=label(dim, row["old_value"]),
-        new_value=row["new_value"],
-        new_label=label(dim, row["new_value"]),
-        round_id=row["round"],
-        round_title=row["round_title"],
-        status=row["status"],
-        created_at=row["created_at"].isoformat(),
-        decided_by=row["decided_by_name"],
-        decided_at=row["decided_at"].isoformat() if row["decided_at"] else None,
+        old_value=change.old_value,
+        old_label=label(dim, change.old_value),
+        new_value=change.new_value,
+        new_label=label(dim, change.new_value),
+        round_id=change.round_id,
+        round_title=change.round_title,
+        status=change.status,
+        created_at=change.created_at.isoformat(),
+        decided_by=change.decided_by_name,
+        decided_at=change.decided_at.isoformat() if change.decided_at else None,
     )
 
 
-async def _decide(request: Request[Any, Any, Any], change_id: int, approve: bool) -> ProfileChangeOut:
-    viewer = await load_viewer(request)
-    assert viewer is not None  # the guard let the request through
+async def _decide(viewer: Viewer, change_id: int, approve: bool) -> ProfileChangeOut:
     try:
         return _out(await decide(change_id, approve, viewer))
     except DecisionRefused as exc:
@@ -104,7 +104,7 @@ class ProfileChangeApiController(Controller):
     async def changes(
         self, status: FromQuery[Literal["pending", "approved", "rejected"]] = "pending"
     ) -> list[ProfileChangeOut]:
-        return [_out(row) for row in await list_changes(status)]
+        return [_out(change) for change in await list_changes(ProfileChangeStatus(status))]
 
     @post(
         "/{change_id:int}/approve",
@@ -115,8 +115,8 @@ class ProfileChangeApiController(Controller):
         status_code=200,
         responses=_REFUSALS,
     )
-    async def approve(self, request: Request[Any, Any, Any], change_id: PathId) -> ProfileChangeOut:
-        return await _decide(request, change_id, approve=True)
+    async def approve(self, change_id: PathId, viewer: Injected[Viewer]) -> ProfileChangeOut:
+        return await _decide(viewer, change_id, approve=True)
 
     @post(
         "/{change_id:int}/reject",
@@ -126,5 +126,5 @@ class ProfileChangeApiController(Controller):
         status_code=200,
         responses=_REFUSALS,
     )
-    async def reject(self, request: Request[Any, Any, Any], change_id: PathId) -> ProfileChangeOut:
-        return await _decide(request, change_id, approve=False)
+    async def reject(self, change_id: PathId, viewer: Injected[Viewer]) -> ProfileChangeOut:
+        return await _decide(viewer, change_id, approve=False)

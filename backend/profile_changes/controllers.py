@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from backend.pages import flash, redirect, render
-from backend.params import PathId
 from backend.partners.peer_groups import dimension_label, label
+from backend.profile_changes.schemas import ProfileChangeStatus
 from backend.profile_changes.services import DecisionRefused, decide, list_changes, recent_decisions
-from backend.security.guards import load_viewer, requires_admin, requires_staff
+from backend.security.guards import requires_admin, requires_staff
+from backend.security.roles import Viewer
+from backend.web.params import Injected, PathId
+from backend.web.render import redirect, render
 
 PAGE = "/staff/profile-changes"
 
@@ -28,34 +31,35 @@ class ProfileChangeController(Controller):
         return await render(
             request,
             "staff/profile_changes.html",
-            pending=await list_changes("pending"),
+            pending=await list_changes(ProfileChangeStatus.PENDING),
             decided=await recent_decisions(),
         )
 
     @post("/{change_id:int}/approve", guards=[requires_admin])
-    async def approve(self, request: Request[Any, Any, Any], change_id: PathId) -> Redirect:
-        return await _decide(request, change_id, approve=True)
+    async def approve(self, request: Request[Any, Any, Any], change_id: PathId, viewer: Injected[Viewer]) -> Redirect:
+        """Apply the change to the force, for rounds opened from now on."""
+        return await _decide(request, viewer, change_id, approve=True)
 
     @post("/{change_id:int}/reject", guards=[requires_admin])
-    async def reject(self, request: Request[Any, Any, Any], change_id: PathId) -> Redirect:
-        return await _decide(request, change_id, approve=False)
+    async def reject(self, request: Request[Any, Any, Any], change_id: PathId, viewer: Injected[Viewer]) -> Redirect:
+        """Leave the force as it is."""
+        return await _decide(request, viewer, change_id, approve=False)
 
 
-async def _decide(request: Request[Any, Any, Any], change_id: int, approve: bool) -> Redirect:
-    viewer = await load_viewer(request)
-    assert viewer is not None  # the guard let the request through
+async def _decide(request: Request[Any, Any, Any], viewer: Viewer, change_id: int, approve: bool) -> Redirect:
     try:
         change = await decide(change_id, approve, viewer)
     except DecisionRefused as exc:
         flash(request, exc.message, "error")
         return redirect(PAGE)
-    what = f"{change['force_name']}: {dimension_label(change['dimension']).lower()}"
+    what = f"{change.force_name}: {dimension_label(change.dimension).lower()}"
     if approve:
         flash(
             request,
-            f"Approved. {what} is now {label(change['dimension'], change['new_value'])}; "
+            f"Approved. {what} is now {label(change.dimension, change.new_value)}; "
             "rounds opened from now on use it, rounds already opened keep their groups.",
+            "success",
         )
     else:
-        flash(request, f"Rejected. {what} is unchanged.")
+        flash(request, f"Rejected. {what} is unchanged.", "success")
     return redirect(PAGE)

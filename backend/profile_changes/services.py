@@ -13,14 +13,19 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
+from piccolo.query import Select
+
 from backend.audit.services import record
+from backend.database import execute
 from backend.partners.peer_groups import DIMENSIONS, VALUES
 from backend.partners.services import current_groups, set_peer_group
-from backend.partners.tables import Force
+from backend.profile_changes.schemas import ProfileChangeRow, ProfileChangeStatus
 from backend.profile_changes.tables import ProfileChange
 from backend.security.roles import Viewer
 
-STATUSES = ("pending", "approved", "rejected")
+#: Taken in the transaction of a proposal (and released at its end).
+LOCK_FORCE = "SELECT id FROM force WHERE id = $1 FOR UPDATE"
 
 
 class DecisionRefused(Exception):
@@ -54,7 +59,7 @@ async def propose_changes(force_id: int, round_id: int | None, answers: Mapping[
     async with ProfileChange._meta.db.transaction():
         # Serialises proposals and approvals for one force, so "at most one pending change
         # per force and dimension" (a partial unique index) holds without a retry.
-        await Force.raw("SELECT id FROM force WHERE id = {} FOR UPDATE", force_id)
+        await execute(LOCK_FORCE, force_id)
         current = (await current_groups([force_id])).get(force_id)
         if current is None:
             return []
@@ -67,11 +72,13 @@ async def propose_changes(force_id: int, round_id: int | None, answers: Mapping[
 
 async def _supersede(force_id: int, dimension: str, round_id: int | None) -> None:
     rows = (
-        await ProfileChange.update({ProfileChange.status: "rejected", ProfileChange.decided_at: datetime.now(UTC)})
+        await ProfileChange.update(
+            {ProfileChange.status: ProfileChangeStatus.REJECTED, ProfileChange.decided_at: datetime.now(UTC)}
+        )
         .where(
             (ProfileChange.force == force_id)
             & (ProfileChange.dimension == dimension)
-            & (ProfileChange.status == "pending")
+            & (ProfileChange.status == ProfileChangeStatus.PENDING)
         )
         .returning(ProfileChange.id, ProfileChange.new_value)
     )
@@ -105,13 +112,13 @@ async def _insert(force_id: int, round_id: int | None, dimension: str, old: str,
     return change_id
 
 
-async def decide(change_id: int, approve: bool, actor: Viewer) -> dict[str, Any]:
+async def decide(change_id: int, approve: bool, actor: Viewer) -> ProfileChangeRow:
     """Approve (the force's attribute takes the new value) or reject a pending change, and
     write the decision to the audit trail, all in one transaction; return the change.
 
     Raises DecisionRefused when there is no such change or it was already decided.
     """
-    status = "approved" if approve else "rejected"
+    status = ProfileChangeStatus.APPROVED if approve else ProfileChangeStatus.REJECTED
     async with ProfileChange._meta.db.transaction():
         # Conditional on `pending`: of two people deciding at once, the second is refused.
         rows = (
@@ -122,7 +129,7 @@ async def decide(change_id: int, approve: bool, actor: Viewer) -> dict[str, Any]
                     ProfileChange.decided_at: datetime.now(UTC),
                 }
             )
-            .where((ProfileChange.id == change_id) & (ProfileChange.status == "pending"))
+            .where((ProfileChange.id == change_id) & (ProfileChange.status == ProfileChangeStatus.PENDING))
             .returning(
                 ProfileChange.force,
                 ProfileChange.round,
@@ -158,41 +165,47 @@ async def _refusal(change_id: int) -> DecisionRefused:
     return DecisionRefused(409, f"This change was already {row['status']}; nothing was changed.")
 
 
-def _query() -> Any:
+def _query() -> Select:
     return ProfileChange.select(
-        ProfileChange.all_columns(),
+        *ProfileChange.all_columns(),
         ProfileChange.force.name.as_alias("force_name"),
         ProfileChange.round.title.as_alias("round_title"),
         ProfileChange.decided_by.name.as_alias("decided_by_name"),
     )
 
 
-async def list_changes(status: str = "pending", limit: int = 500) -> list[dict[str, Any]]:
+async def list_changes(
+    status: ProfileChangeStatus = ProfileChangeStatus.PENDING, limit: int = 500
+) -> list[ProfileChangeRow]:
     """Changes with `status`, pending ones oldest first (the order to review them in),
     decided ones latest decision first; with the force's name, the round's title and who
     decided."""
-    if status not in STATUSES:
+    if status not in set(ProfileChangeStatus):
         raise ValueError(f"status: unknown status {status!r}")
     query = _query().where(ProfileChange.status == status)
-    if status == "pending":
-        return await query.order_by(ProfileChange.id).limit(limit)
-    return await query.order_by(ProfileChange.decided_at, ProfileChange.id, ascending=False).limit(limit)
+    if status == ProfileChangeStatus.PENDING:
+        rows = await query.order_by(ProfileChange.id).limit(limit)
+    else:
+        rows = await query.order_by(ProfileChange.decided_at, ProfileChange.id, ascending=False).limit(limit)
+    return msgspec.convert(rows, list[ProfileChangeRow])
 
 
-async def recent_decisions(limit: int = 20) -> list[dict[str, Any]]:
+async def recent_decisions(limit: int = 20) -> list[ProfileChangeRow]:
     """The latest approved or rejected changes, latest first (no decider: a newer answer
     replaced it)."""
-    return (
+    rows = (
         await _query()
-        .where(ProfileChange.status != "pending")
+        .where(ProfileChange.status != ProfileChangeStatus.PENDING)
         .order_by(ProfileChange.decided_at, ProfileChange.id, ascending=False)
         .limit(limit)
     )
+    return msgspec.convert(rows, list[ProfileChangeRow])
 
 
-async def get_change(change_id: int) -> dict[str, Any] | None:
-    return await _query().where(ProfileChange.id == change_id).first()
+async def get_change(change_id: int) -> ProfileChangeRow | None:
+    row = await _query().where(ProfileChange.id == change_id).first()
+    return None if row is None else msgspec.convert(row, ProfileChangeRow)
 
 
 async def count_pending() -> int:
-    return await ProfileChange.count().where(ProfileChange.status == "pending")
+    return await ProfileChange.count().where(ProfileChange.status == ProfileChangeStatus.PENDING)

@@ -1,5 +1,10 @@
-"""Staff JSON API for publishing: close a round, preview exactly what partners will see with the
-suppression report, publish (with confirmation) and publish corrections, list versions.
+"""The JSON API of publication.
+
+- For partners (`PublicationApiController`): published rounds, one round's results, trends
+  across rounds; only from published snapshots and the caller's own force's answers (`deps.py`).
+- For staff (`StaffPublicationApiController`): close a round, preview exactly what partners
+  will see with the suppression report, publish (with confirmation) and publish corrections,
+  list versions.
 
 Like every POST, these need the CSRF token of the session: send the value of the `csrftoken`
 cookie (`__Host-csrftoken` with SECURE_COOKIES; set by any GET after signing in) in the
@@ -12,27 +17,91 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
+from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.params import FromQuery, JSONBody
 
-from backend.api_errors import refusals
-from backend.params import PathId
+from backend.publication.deps import Published, Trends, provide_published, provide_trends
 from backend.publication.report import report_to_json
-from backend.publication.schemas import PublicationDetail, publication_detail
+from backend.publication.schemas import (
+    PublicationDetail,
+    PublicationSummary,
+    TrendResult,
+    TrendsDetail,
+    TrendSeries,
+    publication_detail,
+)
 from backend.publication.services import (
     PublishRefused,
     close_round,
     preview,
     publication_versions,
     publish,
+    published_rounds,
     report_lines,
     stored_report,
 )
+from backend.rounds.schemas import RoundStatus
 from backend.rounds.services import get_round
-from backend.security.guards import load_viewer, requires_admin, requires_staff
+from backend.security.guards import requires_admin, requires_partner, requires_staff
 from backend.security.roles import Viewer
 from backend.surveys.services import load_version
+from backend.web.errors import refusals
+from backend.web.params import Injected, PathId
+
+
+class PublicationApiController(Controller):
+    path = "/api/publications"
+    guards = [requires_partner]
+    tags = ["publications"]
+    dependencies = {"published": Provide(provide_published), "trends": Provide(provide_trends)}
+
+    @get("/", summary="Published rounds", responses=refusals(401, 403))
+    async def list_publications(self) -> list[PublicationSummary]:
+        """Every round whose disclosure-controlled results have been published (latest version)."""
+        return [
+            PublicationSummary(r.round_id, r.title, r.questionnaire, r.questionnaire_id, r.version, r.published_at)
+            for r in await published_rounds()
+        ]
+
+    @get(
+        "/{round_id:int}",
+        summary="Results of one published round",
+        responses=refusals(401, 403, 404, says={404: "The round does not exist or is not published"}),
+    )
+    async def get_results(self, round_id: PathId, published: Injected[Published]) -> PublicationDetail:
+        """The latest published version: per question, every configured peer group with its number
+        of forces and figures, or `withheld` (no number, no figures, no reason); plus the
+        caller's own force's answers."""
+        p = published
+        return publication_detail(p.disclosed, p.round.title, p.publication.published_at, p.own)
+
+    @get(
+        "/trends/{questionnaire_id:int}",
+        summary="Trends across published rounds",
+        responses=refusals(401, 403, 404, says={404: "Fewer than two published rounds of this questionnaire"}),
+    )
+    async def get_trends(self, questionnaire_id: PathId, trends: Injected[Trends]) -> TrendsDetail:
+        """For one questionnaire with at least two published rounds: how the chosen group's figures
+        moved, question by question (`group` is `all` or `dimension:value`; partners may choose
+        their own force's groups). Only published figures are used: a withheld figure is null."""
+        return TrendsDetail(
+            questionnaire_id,
+            trends.chosen[0],
+            trends.chosen[1],
+            [
+                TrendResult(
+                    t.question_id,
+                    t.label,
+                    t.measure,
+                    list(t.rounds),
+                    list(t.n),
+                    [TrendSeries(s.name, list(s.values)) for s in t.series],
+                )
+                for t in trends.trends
+            ],
+        )
 
 
 class WithheldCell(msgspec.Struct):
@@ -77,12 +146,6 @@ class RoundClosed(msgspec.Struct):
     status: str
 
 
-async def _viewer(request: Request[Any, Any, Any]) -> Viewer:
-    viewer = await load_viewer(request)
-    assert viewer is not None  # the guard let the request through
-    return viewer
-
-
 async def _withheld(entries: list[dict[str, Any]], version_id: int, k: int) -> list[WithheldCell]:
     lines = await report_lines(entries, await load_version(version_id), k)
     return [WithheldCell(line.question, line.group, line.item, line.code, line.reason) for line in lines]
@@ -98,14 +161,14 @@ class StaffPublicationApiController(Controller):
         summary="Close a round",
         responses=refusals(401, 403, 404, 409, says={409: "The round is not open; nothing changed"}),
     )
-    async def close(self, request: Request[Any, Any, Any], round_id: PathId) -> RoundClosed:
+    async def close(self, round_id: PathId, viewer: Injected[Viewer]) -> RoundClosed:
         """Stop respondents changing answers (an open round cannot be published). 409 unless open."""
         round_row = await get_round(round_id)
         if round_row is None:
             raise NotFoundException("No such round.")
-        if round_row["status"] != "open":
+        if round_row.status != RoundStatus.OPEN:
             raise HTTPException(status_code=409, detail="Only an open round can be closed.")
-        await close_round(round_id, await _viewer(request))
+        await close_round(round_id, viewer)
         return RoundClosed(round_id, "closed")
 
     @get(
@@ -127,9 +190,9 @@ class StaffPublicationApiController(Controller):
             refused=found.refused,
             submitted=found.submitted,
             drafts=found.drafts,
-            results=publication_detail(disclosed, found.round["title"], None, {}),
+            results=publication_detail(disclosed, found.round.title, None, {}),
             withheld=await _withheld(
-                report_to_json(found.disclosure), found.round["version"], disclosed.min_group_size
+                report_to_json(found.disclosure), found.round.version_id, disclosed.min_group_size
             ),
         )
 
@@ -143,23 +206,23 @@ class StaffPublicationApiController(Controller):
         ),
     )
     async def publish_results(
-        self, request: Request[Any, Any, Any], round_id: PathId, data: JSONBody[PublishRequest]
+        self, round_id: PathId, viewer: Injected[Viewer], data: JSONBody[PublishRequest]
     ) -> PublicationDetail:
         """Publish the round (it must be closed) as version 1, or with `correction` a new version
         of a published round. `confirm` must be true. 409 with the reason when refused."""
         if not data.confirm:
             raise ValidationException("confirm: check the preview and the suppression report, then send true.")
         try:
-            found = await publish(round_id, await _viewer(request), correction=data.correction)
+            found = await publish(round_id, viewer, correction=data.correction)
         except PublishRefused as exc:
             raise HTTPException(status_code=409, detail=exc.message) from exc
-        return publication_detail(found.disclosure.round, found.round["title"], None, {})
+        return publication_detail(found.disclosure.round, found.round.title, None, {})
 
     @get("/{round_id:int}/publications", summary="Published versions of a round", responses=refusals(401, 403, 404))
     async def versions(self, round_id: PathId) -> list[PublicationVersion]:
         """Every published version, newest first (partners see the newest)."""
         return [
-            PublicationVersion(v["version"], v["published_at"], v["published_by"], v["min_group_size"])  # type: ignore[arg-type]
+            PublicationVersion(v.version, v.published_at, v.published_by, v.min_group_size)
             for v in await publication_versions(round_id)
         ]
 
@@ -174,5 +237,5 @@ class StaffPublicationApiController(Controller):
         entries = await stored_report(round_id, version)
         if round_row is None or entries is None:
             raise NotFoundException("No such publication.")
-        versions = {v["version"]: v["min_group_size"] for v in await publication_versions(round_id)}
-        return await _withheld(entries, round_row["version"], int(versions.get(version, round_row["min_group_size"])))  # type: ignore[call-overload]
+        versions = {v.version: v.min_group_size for v in await publication_versions(round_id)}
+        return await _withheld(entries, round_row.version_id, versions.get(version, round_row.min_group_size))

@@ -4,16 +4,15 @@ what was published. Staff-only material: nothing here is ever sent to partners."
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
-from backend.database import fetch
+from backend.database import fetch, json_value
 from backend.partners.peer_groups import DIMENSIONS
 from backend.publication.basis import QuestionSpec, RoundBasis
 from backend.publication.specs import published_specs
-from backend.surveys.definition import Survey
+from backend.surveys import Survey
 
 ROUND_ANSWERS = """
 SELECT r.force, r.answers, rf.region, rf.force_type, rf.size_band
@@ -22,19 +21,15 @@ WHERE r.round = $1 AND r.status = 'submitted'
 ORDER BY r.force"""
 
 
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
-
-
 async def round_basis(round_id: int, survey: Survey, *, key: str, label: str) -> RoundBasis:
     """The submitted answers of a round, each force with its peer groups frozen at opening."""
     specs = published_specs(survey)
     participants: dict[int, dict[str, str]] = {}
     answers: dict[int, dict[str, Any]] = {}
     for row in await fetch(ROUND_ANSWERS, round_id):
-        force = int(row["force"])  # type: ignore[call-overload]
+        force = int(row["force"])
         participants[force] = {dim: str(row[dim]) for dim in DIMENSIONS if row[dim]}
-        given = _json(row["answers"]) or {}
+        given = json_value(row["answers"]) or {}
         answers[force] = {q: given[q] for q in specs if q in given}
     return RoundBasis(key=key, label=label, participants=participants, answers=answers, questions=specs)
 

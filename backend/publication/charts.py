@@ -14,8 +14,7 @@ import plotly.graph_objects as go
 
 from backend.i18n import pick
 from backend.publication.disclosure import DisclosedGroup, DisclosedQuestion
-from backend.surveys.answers import answer_codes_with_labels
-from backend.surveys.definition import Question, Survey
+from backend.surveys import Question, Survey, answer_codes_with_labels
 
 PEER_COLOUR = "#5694ca"
 OWN_COLOUR = "#d4351c"
@@ -171,7 +170,7 @@ def _categorical(q: Question, group: DisclosedGroup, survey: Survey, lang: str, 
 
 def _numeric(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own: Any, title: str) -> Chart:
     f = group.figures
-    unit = pick(q.unit, lang, survey.default_language)
+    unit = pick(q.settings.unit, lang, survey.default_language)
     if q.chart == "dot":
         fig = go.Figure(
             go.Scatter(
@@ -211,7 +210,11 @@ def _numeric(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own:
             )
         )
     _layout(fig, title, 220, unit or "value")
-    rows = (("25th percentile", f"{f['p25']:g}"), ("Median", f"{f['median']:g}"), ("75th percentile", f"{f['p75']:g}"))
+    rows: tuple[tuple[str, str], ...] = (
+        ("25th percentile", f"{f['p25']:g}"),
+        ("Median", f"{f['median']:g}"),
+        ("75th percentile", f"{f['p75']:g}"),
+    )
     if isinstance(own, int | float):
         rows = (*rows, ("Your force", f"{own:g}"))
     return Chart(_figure_json(fig), title, ("Measure", unit or "Value"), rows)
@@ -219,7 +222,7 @@ def _numeric(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own:
 
 def _allocation(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own: Any, title: str) -> Chart:
     means = group.figures.get("means", {})
-    items = [(i.code, pick(i.label, lang, survey.default_language)) for i in q.items]
+    items = [(i.code, pick(i.label, lang, survey.default_language)) for i in q.settings.items]
     labels = [label for _, label in items]
     fig = go.Figure(
         go.Bar(
@@ -261,8 +264,8 @@ def _ordinal(n: int) -> str:
 def _ranking(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own: Any, title: str) -> Chart:
     n = group.n or 0
     counts = group.figures.get("counts", {})
-    positions = q.top or len(q.items)
-    items = [(i.code, pick(i.label, lang, survey.default_language)) for i in q.items]
+    positions = q.settings.top or len(q.settings.items)
+    items = [(i.code, pick(i.label, lang, survey.default_language)) for i in q.settings.items]
     own_rank = {code: i + 1 for i, code in enumerate(own)} if isinstance(own, list) else {}
     labels = [label + (f"  (you: {_ordinal(own_rank[code])})" if code in own_rank else "") for code, label in items]
     fig = go.Figure()
@@ -297,7 +300,7 @@ def _matrix(q: Question, group: DisclosedGroup, survey: Survey, lang: str, own: 
     scale = answer_codes_with_labels(q, lang, survey.default_language)
     own_map = own if isinstance(own, dict) else {}
     scale_labels = dict(scale)
-    rows_def = [(r.code, pick(r.label, lang, survey.default_language)) for r in q.rows]
+    rows_def = [(r.code, pick(r.label, lang, survey.default_language)) for r in q.settings.rows]
     labels = [
         label + (f"  (you: {scale_labels.get(own_map[code], own_map[code])})" if code in own_map else "")
         for code, label in rows_def

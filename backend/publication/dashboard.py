@@ -3,16 +3,14 @@ chart with the viewer's own force marked, or the reason it is withheld."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from backend.i18n import pick
 from backend.partners.peer_groups import ALL, DIMENSIONS, dimension_label, label
 from backend.publication.charts import Chart, chart_for
 from backend.publication.disclosure import DisclosedRound
-from backend.surveys.answers import Answers
-from backend.surveys.definition import Section, Survey
-from backend.surveys.display import answer_text
+from backend.surveys import Answers, Section, Survey, answer_text
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,7 @@ class GroupChoice:
 WITHHELD_TEXT = "Withheld: shown only where enough forces answered and no force's answer could be worked out."
 
 
-def group_choices(groups: dict[str, Any] | None, staff: bool, disclosed: DisclosedRound) -> list[GroupChoice]:
+def group_choices(groups: Mapping[str, str] | None, staff: bool, disclosed: DisclosedRound) -> list[GroupChoice]:
     """Partners compare with everyone or with their own force's groups (as they were when the
     round opened); staff may pick any configured group."""
     choices = [GroupChoice("all", "All partner forces")]

@@ -23,7 +23,7 @@ Staff get the reasons (`Disclosure.withheld`); partners never do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -228,7 +228,7 @@ def _primary(
 
 def disclose(
     candidate: RoundBasis,
-    earlier: Sequence[tuple[RoundBasis, Iterable[Cell]]],
+    earlier: Sequence[tuple[RoundBasis, Collection[Cell]]],
     *,
     round_id: int,
     version: int,

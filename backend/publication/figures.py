@@ -66,7 +66,8 @@ def cell_figure(spec: QuestionSpec, values: Sequence[Component]) -> Any:
         p25, median, p75 = quartiles([float(v) for v in answered])  # type: ignore[arg-type]
         return {"p25": round_significant(p25), "median": round_significant(median), "p75": round_significant(p75)}
     if spec.kind == "allocation":
-        return round(sum(float(v) for v in answered) / len(answered), 1) if answered else 0.0  # type: ignore[arg-type]
+        shares = [float(v) for v in answered]  # type: ignore[arg-type]
+        return round(sum(shares) / len(shares), 1) if shares else 0.0
     if spec.kind == "ranking":
         counts = Counter(str(v) for v in answered if v)
         return {code: counts.get(code, 0) for code in spec.codes}

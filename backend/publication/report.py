@@ -45,7 +45,7 @@ class ReportLine:
 
 
 def describe(
-    entries: list[Mapping[str, Any]],
+    entries: Sequence[Mapping[str, Any]],
     *,
     k: int,
     question_label: Callable[[str], str],

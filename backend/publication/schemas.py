@@ -1,5 +1,6 @@
 """JSON shapes of published results: the same for partners (publication API) and for staff's
-preview of what partners will see. Built only from disclosure-controlled types."""
+preview of what partners will see, built only from disclosure-controlled types; and the read
+models the publication services return (which publication, when, by whom)."""
 
 from __future__ import annotations
 
@@ -92,3 +93,37 @@ class TrendsDetail(msgspec.Struct):
     dimension: str
     value: str
     trends: list[TrendResult]
+
+
+class PublicationRow(msgspec.Struct, frozen=True):
+    """One version of a round's publication (its snapshot is read apart, as a `DisclosedRound`)."""
+
+    id: int
+    round_id: int = msgspec.field(name="round")
+    version: int
+    published_at: datetime
+    #: the person who published it
+    published_by: int | None
+
+
+class PublicationVersionRow(msgspec.Struct, frozen=True):
+    """A published version as staff list them."""
+
+    id: int
+    version: int
+    published_at: datetime
+    min_group_size: int
+    #: the name of who published it
+    published_by: str | None
+
+
+class PublishedRound(msgspec.Struct, frozen=True):
+    """A published round (its latest version) with its questionnaire."""
+
+    round_id: int = msgspec.field(name="round")
+    title: str
+    questionnaire: str
+    questionnaire_id: int
+    published_at: datetime
+    version_id: int
+    version: int

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import asyncpg
+import msgspec
 
 from backend.audit.services import record
-from backend.database import fetch
+from backend.database import execute, fetch, fetchrow, json_value
 from backend.i18n import pick
 from backend.partners.peer_groups import VALUES, label
 from backend.partners.services import list_forces
@@ -22,11 +23,13 @@ from backend.publication.basis import RoundBasis
 from backend.publication.basis_store import basis_from_json, basis_to_json, round_basis, version_key
 from backend.publication.disclosure import DisclosedRound, Disclosure, disclose
 from backend.publication.report import ReportLine, describe, report_to_json
+from backend.publication.schemas import PublicationRow, PublicationVersionRow, PublishedRound
 from backend.publication.tables import Publication, PublicationBasis
 from backend.responses.services import response_counts
+from backend.rounds.schemas import RoundRow, RoundStatus
 from backend.rounds.services import get_round
 from backend.security.roles import Viewer
-from backend.surveys.definition import Survey
+from backend.surveys import Survey
 from backend.surveys.services import load_version
 
 #: Every configured peer group is listed for every question, shown or withheld.
@@ -49,9 +52,9 @@ WHERE v.questionnaire = (SELECT v2.questionnaire FROM round r2
                          JOIN questionnaire_version v2 ON v2.id = r2.version WHERE r2.id = $1)
 ORDER BY p.published_at, p.id"""
 
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
+LATEST_VERSION = "SELECT coalesce(max(version), 0) AS version FROM publication WHERE round = $1"
+MARK_PUBLISHED = "UPDATE round SET status = 'published' WHERE id = $1"
+CLOSE_ROUND = "UPDATE round SET status = 'closed' WHERE id = $1 AND status = 'open'"
 
 
 async def earlier_publications(round_id: int) -> list[tuple[RoundBasis, set[Cell]]]:
@@ -60,15 +63,15 @@ async def earlier_publications(round_id: int) -> list[tuple[RoundBasis, set[Cell
     can combine a new publication with."""
     out: list[tuple[RoundBasis, set[Cell]]] = []
     for row in await fetch(CHAIN, round_id):
-        disclosed = DisclosedRound.from_snapshot(_json(row["snapshot"]))
+        disclosed = DisclosedRound.from_snapshot(json_value(row["snapshot"]))
         if row["basis"] is not None:
-            basis = basis_from_json(_json(row["basis"]))
+            basis = basis_from_json(json_value(row["basis"]))
         else:
             # Published before bases were kept: answers are immutable once submitted and the
             # peer groups were frozen when the round opened, so the basis can be rebuilt.
-            survey = await load_version(await _version_of(int(row["round"])))  # type: ignore[call-overload]
-            key = version_key(int(row["round"]), int(row["version"]))  # type: ignore[call-overload]
-            basis = await round_basis(int(row["round"]), survey, key=key, label=str(row["title"]))  # type: ignore[call-overload]
+            round_id, version = int(row["round"]), int(row["version"])
+            survey = await load_version(await _version_of(round_id))
+            basis = await round_basis(round_id, survey, key=version_key(round_id, version), label=str(row["title"]))
         out.append((basis, disclosed.shown_cells()))
     return out
 
@@ -77,19 +80,19 @@ async def _version_of(round_id: int) -> int:
     row = await get_round(round_id)
     if row is None:
         raise PublishRefused("No such round.")
-    return int(row["version"])
+    return row.version_id
 
 
 async def _latest_version(round_id: int) -> int:
-    rows = await fetch("SELECT coalesce(max(version), 0) AS v FROM publication WHERE round = $1", round_id)
-    return int(rows[0]["v"])  # type: ignore[call-overload]
+    row = await fetchrow(LATEST_VERSION, round_id)
+    return int(row["version"]) if row else 0
 
 
 @dataclass(frozen=True)
 class Preview:
     """What partners would see if the round were published now, and what is withheld."""
 
-    round: dict[str, Any]
+    round: RoundRow
     basis: RoundBasis
     disclosure: Disclosure
     #: the version publishing now would create (1, or a correction)
@@ -100,14 +103,14 @@ class Preview:
     refused: str | None
 
 
-def _refusal(round_row: dict[str, Any], submitted: int, drafts: int, correction: bool) -> str | None:
-    status = round_row["status"]
-    if status in {"draft", "open"}:
+def _refusal(round_row: RoundRow, submitted: int, drafts: int, correction: bool) -> str | None:
+    status = round_row.status
+    if status in {RoundStatus.DRAFT, RoundStatus.OPEN}:
         pending = f" {drafts} force(s) have answers in draft, which would not be counted." if drafts else ""
         return f"Close the round before publishing: answers can still change while it is open.{pending}"
-    if status == "published" and not correction:
+    if status == RoundStatus.PUBLISHED and not correction:
         return "This round has already been published. To change what partners see, publish a correction."
-    if status != "published" and correction:
+    if status != RoundStatus.PUBLISHED and correction:
         return "Only a published round can be corrected."
     if submitted == 0:
         return "No force has submitted answers: there is nothing to publish."
@@ -118,21 +121,20 @@ async def preview(round_id: int, *, correction: bool = False) -> Preview:
     round_row = await get_round(round_id)
     if round_row is None:
         raise PublishRefused("No such round.")
-    survey = await load_version(round_row["version"])
+    survey = await load_version(round_row.version_id)
     version = await _latest_version(round_id) + 1
-    candidate = await round_basis(round_id, survey, key=version_key(round_id, version), label=round_row["title"])
+    candidate = await round_basis(round_id, survey, key=version_key(round_id, version), label=round_row.title)
     disclosure = disclose(
         candidate,
         await earlier_publications(round_id),
         round_id=round_id,
         version=version,
-        min_group_size=round_row["min_group_size"],
+        min_group_size=round_row.min_group_size,
         breakdowns=BREAKDOWNS,
     )
     counts = await response_counts(round_id)
-    submitted, drafts = counts.get("submitted", 0), counts.get("draft", 0)
-    refused = _refusal(round_row, submitted, drafts, correction)
-    return Preview(round_row, candidate, disclosure, version, submitted, drafts, refused)
+    refused = _refusal(round_row, counts.submitted, counts.drafts, correction)
+    return Preview(round_row, candidate, disclosure, version, counts.submitted, counts.drafts, refused)
 
 
 async def publish(round_id: int, actor: Viewer, *, correction: bool = False) -> Preview:
@@ -160,7 +162,7 @@ async def publish(round_id: int, actor: Viewer, *, correction: bool = False) -> 
                     publication=rows[0]["id"], basis=json.dumps(basis_to_json(basis)), report=json.dumps(report)
                 )
             )
-            await Publication.raw("UPDATE round SET status = 'published' WHERE id = {}", round_id)
+            await execute(MARK_PUBLISHED, round_id)
     except asyncpg.UniqueViolationError as exc:
         raise PublishRefused("Someone else published this round a moment ago; reload the page.") from exc
     shown = len(disclosed.shown_cells())
@@ -177,15 +179,6 @@ async def publish(round_id: int, actor: Viewer, *, correction: bool = False) -> 
     return found
 
 
-@dataclass(frozen=True)
-class PublicationRow:
-    id: int
-    round_id: int
-    version: int
-    published_at: datetime
-    published_by: int | None
-
-
 LATEST = """
 SELECT p.id, p.round, p.version, p.published_at, p.published_by, p.snapshot
 FROM publication p WHERE p.round = $1 ORDER BY p.version DESC LIMIT 1"""
@@ -193,44 +186,32 @@ FROM publication p WHERE p.round = $1 ORDER BY p.version DESC LIMIT 1"""
 
 async def get_publication(round_id: int) -> tuple[PublicationRow, DisclosedRound] | None:
     """The latest version of a round's publication (what partners see)."""
-    rows = await fetch(LATEST, round_id)
-    if not rows:
+    row = await fetchrow(LATEST, round_id)
+    if row is None:
         return None
-    row = rows[0]
-    info = PublicationRow(row["id"], row["round"], row["version"], row["published_at"], row["published_by"])  # type: ignore[arg-type]
-    return info, DisclosedRound.from_snapshot(_json(row["snapshot"]))
+    return msgspec.convert(row, PublicationRow), DisclosedRound.from_snapshot(json_value(row["snapshot"]))
 
 
-async def publication_versions(round_id: int) -> list[dict[str, Any]]:
+VERSIONS = """
+SELECT p.id, p.version, p.published_at, p.min_group_size, pe.name AS published_by
+FROM publication p LEFT JOIN person pe ON pe.id = p.published_by
+WHERE p.round = $1 ORDER BY p.version DESC"""
+
+
+async def publication_versions(round_id: int) -> list[PublicationVersionRow]:
     """Staff: every version of a round's publication, newest first, with who published it."""
-    return await fetch(
-        "SELECT p.id, p.version, p.published_at, p.min_group_size, pe.name AS published_by "
-        "FROM publication p LEFT JOIN person pe ON pe.id = p.published_by "
-        "WHERE p.round = $1 ORDER BY p.version DESC",
-        round_id,
-    )
+    return msgspec.convert(await fetch(VERSIONS, round_id), list[PublicationVersionRow])
+
+
+STORED_REPORT = """
+SELECT b.report FROM publication p JOIN publication_basis b ON b.publication = p.id
+WHERE p.round = $1 AND p.version = $2"""
 
 
 async def stored_report(round_id: int, version: int) -> list[dict[str, Any]] | None:
-    """Staff only: the suppression report of one published version."""
-    rows = await fetch(
-        "SELECT b.report FROM publication p JOIN publication_basis b ON b.publication = p.id "
-        "WHERE p.round = $1 AND p.version = $2",
-        round_id,
-        version,
-    )
-    return _json(rows[0]["report"]) if rows else None
-
-
-@dataclass(frozen=True)
-class PublishedRound:
-    round_id: int
-    title: str
-    questionnaire: str
-    questionnaire_id: int
-    published_at: datetime
-    version_id: int
-    version: int
+    """Staff only: the suppression report of one published version (as stored: JSON entries)."""
+    row = await fetchrow(STORED_REPORT, round_id, version)
+    return None if row is None else list(json_value(row["report"]))
 
 
 PUBLISHED = """
@@ -243,32 +224,21 @@ ORDER BY p.round, p.version DESC"""
 
 async def published_rounds() -> list[PublishedRound]:
     """Every published round (its latest version), most recent first."""
-    rows = [
-        PublishedRound(
-            r["round"],  # type: ignore[arg-type]
-            r["title"],  # type: ignore[arg-type]
-            r["questionnaire"],  # type: ignore[arg-type]
-            r["questionnaire_id"],  # type: ignore[arg-type]
-            r["published_at"],  # type: ignore[arg-type]
-            r["version_id"],  # type: ignore[arg-type]
-            r["version"],  # type: ignore[arg-type]
-        )
-        for r in await fetch(PUBLISHED)
-    ]
+    rows = msgspec.convert(await fetch(PUBLISHED), list[PublishedRound])
     return sorted(rows, key=lambda r: r.published_at, reverse=True)
 
 
 async def close_round(round_id: int, actor: Viewer) -> None:
-    await fetch("UPDATE round SET status = 'closed' WHERE id = $1 AND status = 'open'", round_id)
+    await execute(CLOSE_ROUND, round_id)
     await record(actor, "round.closed", f"round:{round_id}")
 
 
 _KEY = re.compile(r"^round (\d+) v(\d+)$")
 
 
-async def report_lines(entries: list[dict[str, Any]], survey: Survey, k: int) -> list[ReportLine]:
+async def report_lines(entries: Sequence[Mapping[str, Any]], survey: Survey, k: int) -> list[ReportLine]:
     """The suppression report in words, with staff's names for forces and rounds."""
-    names = {f["id"]: f["name"] for f in await list_forces()}
+    names = {f.id: f.name for f in await list_forces()}
     titles: dict[int, str] = {}
 
     async def round_label(key: str) -> str:
@@ -278,7 +248,7 @@ async def report_lines(entries: list[dict[str, Any]], survey: Survey, k: int) ->
         round_id, version = int(match.group(1)), int(match.group(2))
         if round_id not in titles:
             row = await get_round(round_id)
-            titles[round_id] = row["title"] if row else f"round {round_id}"
+            titles[round_id] = row.title if row else f"round {round_id}"
         return f"{titles[round_id]}, version {version}"
 
     keys = {r for e in entries if "exposure" in e for r, _ in e["exposure"]["rows"]}
@@ -296,7 +266,7 @@ async def report_lines(entries: list[dict[str, Any]], survey: Survey, k: int) ->
             q = survey.question(qid)
         except KeyError:
             return code
-        for option in (*q.options, *q.items, *q.rows):
+        for option in q.kind.parts(q):
             if option.code == code:
                 return pick(option.label, "en", d)
         return code

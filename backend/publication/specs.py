@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from backend.publication.basis import WHOLE, QuestionSpec
-from backend.surveys.answers import rank_positions
-from backend.surveys.codes import answer_codes, matrix_codes
-from backend.surveys.conditions import referenced_questions
-from backend.surveys.definition import AGGREGATE_KIND, Question, Survey
+from backend.surveys import (
+    AGGREGATE_KIND,
+    Question,
+    Survey,
+    answer_codes,
+    matrix_codes,
+    rank_positions,
+    referenced_questions,
+)
 
 
 def _depends_on(question: Question, survey: Survey) -> tuple[str, ...]:
@@ -29,13 +34,12 @@ def question_spec(question: Question, survey: Survey) -> QuestionSpec:
         return QuestionSpec(question.id, kind, codes, codes, depends_on)
     if kind == "numeric":
         return QuestionSpec(question.id, kind, (WHOLE,), (), depends_on)
-    items = tuple(i.code for i in question.items)
     if kind == "allocation":
-        return QuestionSpec(question.id, kind, items, (), depends_on)
+        return QuestionSpec(question.id, kind, tuple(i.code for i in question.settings.items), (), depends_on)
     if kind == "ranking":
         positions = tuple(str(p) for p in range(1, rank_positions(question) + 1))
-        return QuestionSpec(question.id, kind, items, positions, depends_on)
-    rows = tuple(r.code for r in question.rows)
+        return QuestionSpec(question.id, kind, tuple(i.code for i in question.settings.items), positions, depends_on)
+    rows = tuple(r.code for r in question.settings.rows)
     return QuestionSpec(question.id, kind, rows, tuple(matrix_codes(question)), depends_on)
 
 

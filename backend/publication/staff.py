@@ -3,17 +3,17 @@ report, publishing with confirmation, corrections (new versions) and past versio
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery
+from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from backend.pages import flash, one, read_form, redirect, render
-from backend.params import PathId
 from backend.partners.peer_groups import ALL
 from backend.publication.dashboard import build_panels, group_choices, parse_group
+from backend.publication.forms import PublishForm
 from backend.publication.report import report_to_json
 from backend.publication.services import (
     Preview,
@@ -25,15 +25,12 @@ from backend.publication.services import (
     stored_report,
 )
 from backend.rounds.services import get_round
-from backend.security.guards import load_viewer, requires_admin, requires_staff
+from backend.security.guards import requires_admin, requires_staff
 from backend.security.roles import Viewer
 from backend.surveys.services import load_version
-
-
-async def _viewer(request: Request[Any, Any, Any]) -> Viewer:
-    viewer = await load_viewer(request)
-    assert viewer is not None  # the guard let the request through
-    return viewer
+from backend.web.forms import FORM
+from backend.web.params import Injected, PathId
+from backend.web.render import redirect, render
 
 
 class StaffPublicationController(Controller):
@@ -51,7 +48,7 @@ class StaffPublicationController(Controller):
         errors: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Template:
-        survey = await load_version(found.round["version"])
+        survey = await load_version(found.round.version_id)
         disclosed = found.disclosure.round
         choices = group_choices(None, True, disclosed)
         chosen = parse_group(group, choices)
@@ -95,21 +92,26 @@ class StaffPublicationController(Controller):
         return await self._preview_page(request, found, group, correction)
 
     @post("/{round_id:int}/publish", guards=[requires_admin])
-    async def publish_round(self, request: Request[Any, Any, Any], round_id: PathId) -> Template | Redirect:
+    async def publish_round(
+        self,
+        request: Request[Any, Any, Any],
+        round_id: PathId,
+        viewer: Injected[Viewer],
+        data: Annotated[PublishForm, FORM],
+    ) -> Template | Redirect:
         """Publish after the preview, once staff have confirmed they checked it."""
-        form = await read_form(request)
-        correction = one(form, "correction") == "1"
-        if one(form, "confirm") != "yes":
+        correction = data.correction == "1"
+        if data.confirm != "yes":
             found = await preview(round_id, correction=correction)
             errors = {"confirm": "Confirm that you have checked the preview and the suppression report."}
             return await self._preview_page(request, found, "all", correction, errors, status_code=400)
         try:
-            published = await publish(round_id, await _viewer(request), correction=correction)
+            published = await publish(round_id, viewer, correction=correction)
         except PublishRefused as exc:
             flash(request, exc.message, "error")
             return redirect(f"/staff/rounds/{round_id}")
         what = f"Correction published as version {published.version}" if correction else "Results published"
-        flash(request, f"{what}. Partners can now see the comparison charts.")
+        flash(request, f"{what}. Partners can now see the comparison charts.", "success")
         return redirect(f"/staff/rounds/{round_id}")
 
     @get("/{round_id:int}/publications/{version:int}/report")
@@ -119,13 +121,13 @@ class StaffPublicationController(Controller):
         entries = await stored_report(round_id, version)
         if round_row is None or entries is None:
             raise NotFoundException("No such publication.")
-        survey = await load_version(round_row["version"])
+        survey = await load_version(round_row.version_id)
         versions = await publication_versions(round_id)
-        k = next((v["min_group_size"] for v in versions if v["version"] == version), round_row["min_group_size"])
+        k = next((v.min_group_size for v in versions if v.version == version), round_row.min_group_size)
         return await render(
             request,
             "staff/publication_report.html",
             round=round_row,
             version=version,
-            report=await report_lines(entries, survey, int(k)),  # type: ignore[call-overload]
+            report=await report_lines(entries, survey, k),
         )

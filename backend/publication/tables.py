@@ -1,5 +1,6 @@
-from piccolo.columns import JSONB, ForeignKey, Integer, Timestamptz
+from piccolo.columns import JSONB, ForeignKey, Integer, Serial, Timestamptz
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.constraints import Unique
 from piccolo.table import Table
 
 from backend.partners.tables import Person
@@ -8,8 +9,9 @@ from backend.rounds.tables import Round
 
 class Publication(Table, tablename="publication"):
     """One immutable version of a round's disclosure-controlled results: all that partners may
-    see. A correction is a new version (unique per round and version); partners see the latest."""
+    see. A correction is a new version; partners see the latest."""
 
+    id: Serial
     round = ForeignKey(references=Round, null=False)
     version = Integer(default=1)
     published_at = Timestamptz(default=TimestamptzNow())
@@ -18,12 +20,15 @@ class Publication(Table, tablename="publication"):
     #: A serialised `DisclosedRound` (see disclosure.py); never raw answers.
     snapshot = JSONB()
 
+    one_per_version = Unique([round, version])
+
 
 class PublicationBasis(Table, tablename="publication_basis"):
     """Staff-only companion of a publication: the answers and frozen peer groups it was computed
     from (so that later rounds are audited against exactly what was published) and the
     suppression report (every withheld cell and why). Never read by partner pages or routes."""
 
+    id: Serial
     publication = ForeignKey(references=Publication, null=False, unique=True)
     basis = JSONB()
     report = JSONB()

@@ -15,9 +15,7 @@ from typing import Any
 from backend.i18n import pick
 from backend.publication.charts import SCALE_COLOURS
 from backend.publication.disclosure import DisclosedGroup, DisclosedRound
-from backend.surveys.answers import answer_codes_with_labels
-from backend.surveys.definition import Question, Survey
-from backend.surveys.diff import diff_surveys
+from backend.surveys import Question, Survey, answer_codes_with_labels, diff_surveys
 
 GroupKey = tuple[str, str]
 
@@ -89,7 +87,7 @@ def _series(q: Question, kind: str, groups: list[DisclosedGroup | None], lang: s
     if kind == "allocation":
         return "average share (%)", [
             Series(pick(i.label, lang, d), tuple(figures(g).get("means", {}).get(i.code) for g in groups))
-            for i in q.items
+            for i in q.settings.items
         ]
     if kind == "ranking":
         return "% of forces ranking it first", [
@@ -102,11 +100,11 @@ def _series(q: Question, kind: str, groups: list[DisclosedGroup | None], lang: s
                     for g in groups
                 ),
             )
-            for i in q.items
+            for i in q.settings.items
         ]
     # matrix: the share of forces giving each row the first scale point is not telling enough;
     # follow the mean scale position (1 = first point), computed from the published counts.
-    scale = [o.code for o in q.options]
+    scale = [o.code for o in q.settings.options]
 
     def mean_position(g: DisclosedGroup | None, row: str) -> float | None:
         cells = figures(g).get("counts", {}).get(row)
@@ -118,7 +116,7 @@ def _series(q: Question, kind: str, groups: list[DisclosedGroup | None], lang: s
         return round(sum((i + 1) * cells.get(code, 0) for i, code in enumerate(scale)) / total, 2)
 
     return f"average scale point (1 to {len(scale)})", [
-        Series(pick(r.label, lang, d), tuple(mean_position(g, r.code) for g in groups)) for r in q.rows
+        Series(pick(r.label, lang, d), tuple(mean_position(g, r.code) for g in groups)) for r in q.settings.rows
     ]
 
 

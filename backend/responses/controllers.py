@@ -1,30 +1,52 @@
 """Respondent pages: the link's start page, a task list, one page per section, check your
-answers, submit. Every page works without JavaScript; with it, pages also save as you type."""
+answers, submit. Every page works without JavaScript; with it, pages also save as you type
+(`api.py`, autosave)."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import Controller, MediaType, Request, Response, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from backend.audit.refusals import refused
 from backend.audit.services import record
 from backend.i18n import LANGUAGE_NAMES, pick, t
-from backend.pages import read_form, redirect, render
-from backend.params import form_int
-from backend.responses.respondent import LANG_KEY, LINK_ENDED, LINK_ENDED_KEY, Respondent, load_respondent
+from backend.responses.deps import (
+    LANG_KEY,
+    LINK_ENDED_KEY,
+    AccessEnded,
+    Respondent,
+    load_respondent,
+    page_revision,
+    respondent_or_refusal,
+)
+from backend.responses.forms import LanguageChoice, SubmitForm
+from backend.responses.schemas import ResponseStatus
 from backend.responses.services import save_answers, submit
 from backend.rounds.services import InvitationRefused, open_invitation, peek_invitation
 from backend.security.roles import INVITATION_KEY, LINK_KEY
 from backend.security.sessions import rotate_session
-from backend.surveys.answers import answer_to_form, check_all, first_field, merge, read_page, shown_question_ids
-from backend.surveys.conditions import condition_to_data, referenced_questions
-from backend.surveys.describe import describe
-from backend.surveys.display import answer_text
+from backend.surveys import (
+    answer_text,
+    answer_to_form,
+    check_all,
+    condition_to_data,
+    describe,
+    first_field,
+    merge,
+    read_page,
+    referenced_questions,
+    shown_question_ids,
+)
+from backend.web.forms import FORM, read_form
+from backend.web.params import Injected
+from backend.web.render import redirect, render
 
 
 def _question_views(
@@ -64,6 +86,7 @@ _NOT_ANSWERS = {"_csrf_token", "revision", "action"}
 class RespondentController(Controller):
     tags = ["pages: respondents"]
     include_in_schema = False
+    dependencies = {"respondent": Provide(load_respondent)}
 
     @get("/r/{token:str}")
     async def link(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
@@ -90,19 +113,17 @@ class RespondentController(Controller):
         return redirect("/respond")
 
     @get("/respond")
-    async def overview(self, request: Request[Any, Any, Any]) -> Template | Redirect:
-        r = await load_respondent(request)
-        if r.response["status"] == "submitted":
+    async def overview(self, request: Request[Any, Any, Any], respondent: Injected[Respondent]) -> Template | Redirect:
+        r = respondent
+        if r.response.status == ResponseStatus.SUBMITTED:
             return redirect("/respond/done")
         return await render(
             request, "respond/overview.html", r=r, lang=r.lang, tasks=r.task_list(), language_names=LANGUAGE_NAMES
         )
 
     @post("/respond/language")
-    async def language(self, request: Request[Any, Any, Any]) -> Redirect:
-        form = await read_form(request)
-        choice = (form.get("language") or [""])[0]
-        back = (form.get("back") or ["/respond"])[0]
+    async def language(self, request: Request[Any, Any, Any], data: Annotated[LanguageChoice, FORM]) -> Redirect:
+        choice, back = data.language, data.back
         session = request.scope.get("session")
         # Only a language we ship, and only in a respondent's session: anything else would let
         # anyone store what they like in a server-side session.
@@ -111,17 +132,19 @@ class RespondentController(Controller):
         return redirect(back if back.startswith("/respond") else "/respond")
 
     @get("/respond/section/{section_id:str}")
-    async def section_page(self, request: Request[Any, Any, Any], section_id: FromPath[str]) -> Template | Redirect:
-        r = await load_respondent(request)
+    async def section_page(
+        self, request: Request[Any, Any, Any], section_id: FromPath[str], respondent: Injected[Respondent]
+    ) -> Template | Redirect:
+        r = respondent
         if not r.editable:
-            return redirect("/respond/done" if r.response["status"] == "submitted" else "/respond")
+            return redirect("/respond/done" if r.response.status == ResponseStatus.SUBMITTED else "/respond")
         section = r.section(section_id)
         if section is None:
             raise NotFoundException()
         if section not in r.shown_sections():
             following = r.next_section(section)
             return redirect(f"/respond/section/{following.id}" if following else "/respond/check")
-        return await self._section(request, r, section_id, None, {}, revision=r.response["revision"])
+        return await self._section(request, r, section_id, None, {}, revision=r.response.revision)
 
     async def _section(
         self,
@@ -155,74 +178,54 @@ class RespondentController(Controller):
             previous=previous,
         )
 
-    @post("/respond/section/{section_id:str}")
+    @post("/respond/section/{section_id:str}", dependencies={"respondent": Provide(respondent_or_refusal)})
     async def save_section(
-        self, request: Request[Any, Any, Any], section_id: FromPath[str]
-    ) -> Template | Redirect | Response[Any]:
+        self,
+        request: Request[Any, Any, Any],
+        section_id: FromPath[str],
+        respondent: Injected[Respondent | AccessEnded],
+    ) -> Template | Redirect:
+        """Save the page (`action`: `continue` checks required answers and goes on, `draft` saves
+        and goes back to the task list); on any problem, the page again with what was typed."""
         form = await read_form(request)
-        wants_json = request.headers.get("x-autosave") == "1"
-        try:
-            r = await load_respondent(request)
-        except PermissionDeniedException as exc:
-            if wants_json:
-                raise
+        if isinstance(respondent, AccessEnded):
             # The session ended, or its link was replaced, while the page was open: show what
             # was typed, so that it can be copied back after opening a valid link again.
             typed = [(k, v) for k, values in form.items() if k not in _NOT_ANSWERS for v in values if v.strip()]
             return await render(
-                request, "respond/expired.html", status_code=403, typed=typed, link_ended=exc.detail == LINK_ENDED
+                request, "respond/expired.html", status_code=403, typed=typed, link_ended=respondent.link_ended
             )
+        r = respondent
         section = r.section(section_id)
         if section is None:
             raise NotFoundException()
         action = (form.get("action") or ["continue"])[0]
-        revision = _revision(form)
+        revision = page_revision((form.get("revision") or [""])[0])
         if not r.editable:
-            if wants_json:
-                return Response({"saved": False, "reason": "closed"}, status_code=409, media_type=MediaType.JSON)
-            return redirect("/respond/done" if r.response["status"] == "submitted" else "/respond")
+            return redirect("/respond/done" if r.response.status == ResponseStatus.SUBMITTED else "/respond")
         result = read_page(r.survey, section, form, r.answers, lang=r.lang, require=action == "continue")
         errors = {e.question_id: e for e in result.errors}
         if errors:
             # Nothing is saved when any answer on the page is invalid; the page comes back
             # with everything as typed, so nothing is lost.
-            if wants_json:
-                return Response(
-                    {
-                        "saved": False,
-                        "reason": "invalid",
-                        "revision": r.response["revision"],
-                        "errors": [{"field": e.field, "message": e.message} for e in result.errors],
-                    },
-                    status_code=422,
-                    media_type=MediaType.JSON,
-                )
             return await self._section(request, r, section_id, form, errors, revision, status_code=400)
-        saved = await save_answers(r.response["id"], revision, result.answers, r.invitation["person"])
+        saved = await save_answers(r.response.id, revision, result.answers, r.invitation.person_id)
         if not saved.saved:
-            if wants_json:
-                return Response(
-                    {"saved": False, "reason": saved.reason, "revision": saved.revision},
-                    status_code=409,
-                    media_type=MediaType.JSON,
-                )
             if saved.reason == "submitted":
                 return redirect("/respond/done")
             # Someone else saved meanwhile: show this person's input again, with the current
             # revision, so a second click saves it deliberately.
             return await self._section(request, r, section_id, form, {}, saved.revision, conflict=True, status_code=409)
-        if wants_json:
-            return Response({"saved": True, "revision": saved.revision}, status_code=200, media_type=MediaType.JSON)
         if action == "draft":
             return redirect("/respond?saved=1")
-        r.response["answers"] = merge(r.answers, result.answers)
+        r.response = msgspec.structs.replace(r.response, answers=merge(r.answers, result.answers))
         following = r.next_section(section)
         return redirect(f"/respond/section/{following.id}" if following else "/respond/check")
 
     @get("/respond/check")
-    async def check(self, request: Request[Any, Any, Any]) -> Template | Redirect:
-        r = await load_respondent(request)
-        if r.response["status"] == "submitted":
+    async def check(self, request: Request[Any, Any, Any], respondent: Injected[Respondent]) -> Template | Redirect:
+        r = respondent
+        if r.response.status == ResponseStatus.SUBMITTED:
             return redirect("/respond/done")
         errors = {e.question_id: e for e in check_all(r.survey, r.answers, lang=r.lang)}
         return await render(
@@ -232,26 +235,28 @@ class RespondentController(Controller):
             lang=r.lang,
             errors=errors,
             sections=_check_rows(r),
-            revision=r.response["revision"],
+            revision=r.response.revision,
         )
 
     @post("/respond/submit")
-    async def do_submit(self, request: Request[Any, Any, Any]) -> Template | Redirect:
-        r = await load_respondent(request)
+    async def do_submit(
+        self,
+        request: Request[Any, Any, Any],
+        respondent: Injected[Respondent],
+        data: Annotated[SubmitForm, FORM],
+    ) -> Template | Redirect:
+        r = respondent
         if not r.editable:
-            return redirect("/respond/done" if r.response["status"] == "submitted" else "/respond")
-        form = await read_form(request)
-        revision = _revision(form)
-        result = await submit(
-            r.response["id"], revision, r.survey, r.lang, r.invitation["person"], r.invitation["force"]
-        )
+            return redirect("/respond/done" if r.response.status == ResponseStatus.SUBMITTED else "/respond")
+        revision = page_revision(data.revision)
+        result = await submit(r.response.id, revision, r.survey, r.lang, r.invitation.person_id, r.invitation.force_id)
         if result.submitted:
             await record(
                 None,
                 "response.submitted",
-                f"round:{r.invitation['round']}",
-                force=r.invitation["force"],
-                invitation=r.invitation["id"],
+                f"round:{r.invitation.round_id}",
+                force=r.invitation.force_id,
+                invitation=r.invitation.id,
             )
             return redirect("/respond/done")
         if result.reason == "submitted":
@@ -265,23 +270,16 @@ class RespondentController(Controller):
             lang=r.lang,
             errors=errors,
             sections=_check_rows(r),
-            revision=r.response["revision"],
+            revision=r.response.revision,
             conflict=result.reason == "conflict",
         )
 
     @get("/respond/done")
-    async def done(self, request: Request[Any, Any, Any]) -> Template | Redirect:
-        r = await load_respondent(request)
-        if r.response["status"] != "submitted":
+    async def done(self, request: Request[Any, Any, Any], respondent: Injected[Respondent]) -> Template | Redirect:
+        r = respondent
+        if r.response.status != ResponseStatus.SUBMITTED:
             return redirect("/respond")
         return await render(request, "respond/done.html", r=r, lang=r.lang, sections=_check_rows(r))
-
-
-def _revision(form: dict[str, list[str]]) -> int:
-    """The revision a page was rendered with; -1 (never current) when missing, garbled or
-    beyond what the `integer` column holds."""
-    value = form_int((form.get("revision") or [""])[0])
-    return -1 if value is None else value
 
 
 def _check_rows(r: Respondent) -> list[dict[str, Any]]:

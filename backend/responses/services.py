@@ -7,40 +7,62 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from backend.database import fetch
+import msgspec
+
+from backend.database import execute, fetch, fetchrow, json_value
 from backend.profile_changes.services import propose_changes
+from backend.responses.schemas import ResponseRow, ResponseStatus, StatusCounts
 from backend.responses.tables import Response
-from backend.surveys.answers import AnswerError, Answers, check_all, visible_answers
-from backend.surveys.definition import Survey
+from backend.surveys import AnswerError, Answers, Survey, check_all, visible_answers
+
+#: Racing first visits of two delegates of a force make one response: the second does nothing.
+CREATE_RESPONSE = """
+INSERT INTO response (round, force, status, revision, answers, language, started_at, updated_at)
+VALUES ($1, $2, 'draft', 0, '{}'::jsonb, $3, now(), now()) ON CONFLICT (round, force) DO NOTHING"""
+
+#: One statement: set the page's answers ($1), drop the cleared ones ($2), move the revision on,
+#: only if nobody saved since the revision the page was shown with ($5).
+SAVE_ANSWERS = """
+UPDATE response SET answers = (answers || $1::jsonb) - $2::text[], revision = revision + 1,
+    updated_at = now(), updated_by = $3
+WHERE id = $4 AND revision = $5 AND status = 'draft'
+RETURNING revision"""
+
+SUBMIT = """
+UPDATE response SET status = 'submitted', answers = $1::jsonb, submitted_at = now(), submitted_by = $2,
+    revision = revision + 1, updated_at = now()
+WHERE id = $3 AND status = 'draft' AND revision = $4
+RETURNING id"""
+
+STATUS_COUNTS = """
+SELECT count(*) FILTER (WHERE status = 'submitted') AS submitted, count(*) FILTER (WHERE status = 'draft') AS drafts
+FROM response WHERE round = $1"""
+
+#: `#>> '{}'`: the JSON string as text (Piccolo's `{}` placeholders could not say this).
+TEXT_ANSWERS = """
+SELECT e.key AS q, e.value #>> '{}' AS text FROM response r, jsonb_each(r.answers) e
+WHERE r.round = $1 AND r.status = 'submitted' AND e.key = ANY($2::text[]) ORDER BY r.id"""
 
 
-async def get_or_create(round_id: int, force_id: int, language: str) -> dict[str, Any]:
+def _response(row: dict[str, Any]) -> ResponseRow:
+    return msgspec.convert({**row, "answers": json_value(row["answers"])}, ResponseRow)
+
+
+async def get_or_create(round_id: int, force_id: int, language: str) -> ResponseRow:
     """The force's response in the round, started on first use. Every respondent page asks
     for it, so the common case is a single read; the insert runs only on the first visit."""
     existing = await get_response(round_id, force_id)
     if existing is not None:
         return existing
-    await fetch(
-        "INSERT INTO response (round, force, status, revision, answers, language, started_at, updated_at) "
-        "VALUES ($1, $2, 'draft', 0, '{}'::jsonb, $3, now(), now()) ON CONFLICT (round, force) DO NOTHING",
-        round_id,
-        force_id,
-        language,
-    )
+    await execute(CREATE_RESPONSE, round_id, force_id, language)
     created = await get_response(round_id, force_id)
     assert created is not None
     return created
 
 
-def _decoded(row: dict[str, Any]) -> dict[str, Any]:
-    if isinstance(row.get("answers"), str):
-        row["answers"] = json.loads(row["answers"])
-    return row
-
-
-async def get_response(round_id: int, force_id: int) -> dict[str, Any] | None:
+async def get_response(round_id: int, force_id: int) -> ResponseRow | None:
     row = await Response.select().where((Response.round == round_id) & (Response.force == force_id)).first()
-    return _decoded(row) if row else None
+    return _response(row) if row else None
 
 
 @dataclass(frozen=True)
@@ -59,22 +81,13 @@ async def save_answers(response_id: int, expected_revision: int, page: Answers, 
     """
     to_set = {k: v for k, v in page.items() if v is not None}
     to_clear = [k for k, v in page.items() if v is None]
-    rows = await Response.raw(
-        "UPDATE response SET answers = (answers || {}::jsonb) - {}::text[], revision = revision + 1, "
-        "updated_at = now(), updated_by = {} WHERE id = {} AND revision = {} AND status = 'draft' "
-        "RETURNING revision",
-        json.dumps(to_set),
-        to_clear,
-        person_id,
-        response_id,
-        expected_revision,
-    )
-    if rows:
-        return SaveResult(True, rows[0]["revision"])
+    row = await fetchrow(SAVE_ANSWERS, json.dumps(to_set), to_clear, person_id, response_id, expected_revision)
+    if row is not None:
+        return SaveResult(True, row["revision"])
     current = await Response.select(Response.revision, Response.status).where(Response.id == response_id).first()
     if current is None:
         raise LookupError(f"no response {response_id}")
-    reason = "submitted" if current["status"] == "submitted" else "conflict"
+    reason = "submitted" if current["status"] == ResponseStatus.SUBMITTED else "conflict"
     return SaveResult(False, current["revision"], reason)
 
 
@@ -94,36 +107,27 @@ async def submit(
     row = await Response.select().where(Response.id == response_id).first()
     if row is None:
         raise LookupError(f"no response {response_id}")
-    row = _decoded(row)
-    if row["status"] == "submitted":
+    response = _response(row)
+    if response.status == ResponseStatus.SUBMITTED:
         return SubmitResult(False, [], "submitted")
-    if row["revision"] != expected_revision:
+    if response.revision != expected_revision:
         return SubmitResult(False, [], "conflict")
-    errors = check_all(survey, row["answers"], lang=lang)
+    errors = check_all(survey, response.answers, lang=lang)
     if errors:
         return SubmitResult(False, errors)
-    clean = visible_answers(survey, row["answers"])
+    clean = visible_answers(survey, response.answers)
     async with Response._meta.db.transaction():
-        rows = await Response.raw(
-            "UPDATE response SET status = 'submitted', answers = {}::jsonb, submitted_at = now(), submitted_by = {}, "
-            "revision = revision + 1, updated_at = now() WHERE id = {} AND status = 'draft' AND revision = {} "
-            "RETURNING id",
-            json.dumps(clean),
-            person_id,
-            response_id,
-            expected_revision,
-        )
-        if not rows:
+        if await fetchrow(SUBMIT, json.dumps(clean), person_id, response_id, expected_revision) is None:
             return SubmitResult(False, [], "conflict")
         if survey.purpose == "peer_profile":
             # Not applied: staff review each change (a force must not pick its own groups).
-            await propose_changes(force_id, row["round"], clean)
+            await propose_changes(force_id, response.round_id, clean)
     return SubmitResult(True, [])
 
 
-async def response_counts(round_id: int) -> dict[str, int]:
-    rows = await Response.raw("SELECT status, count(*) AS n FROM response WHERE round = {} GROUP BY status", round_id)
-    return {r["status"]: r["n"] for r in rows}
+async def response_counts(round_id: int) -> StatusCounts:
+    row = await fetchrow(STATUS_COUNTS, round_id)
+    return msgspec.convert(row, StatusCounts)
 
 
 async def text_answers(round_id: int, question_ids: list[str]) -> dict[str, list[str]]:
@@ -131,12 +135,6 @@ async def text_answers(round_id: int, question_ids: list[str]) -> dict[str, list
     out: dict[str, list[str]] = {q: [] for q in question_ids}
     if not question_ids:
         return out
-    rows = await fetch(
-        "SELECT e.key AS q, e.value #>> '{}' AS text FROM response r, jsonb_each(r.answers) e "
-        "WHERE r.round = $1 AND r.status = 'submitted' AND e.key = ANY($2::text[]) ORDER BY r.id",
-        round_id,
-        question_ids,
-    )
-    for r in rows:
+    for r in await fetch(TEXT_ANSWERS, round_id, question_ids):
         out[r["q"]].append(r["text"])
     return out

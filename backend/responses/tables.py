@@ -1,18 +1,21 @@
-from piccolo.columns import JSONB, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import JSONB, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.constraints import Unique
 from piccolo.table import Table
 
 from backend.partners.tables import Force, Person
+from backend.responses.schemas import ResponseStatus
 from backend.rounds.tables import Round
 
 
 class Response(Table, tablename="response"):
-    """A force's answers in a round (one per force and round; a unique index enforces it)."""
+    """A force's answers in a round: one per force and round."""
 
+    id: Serial
     round = ForeignKey(references=Round, null=False)
     force = ForeignKey(references=Force, null=False)
-    #: draft | submitted
-    status = Varchar(length=20, default="draft", index=True)
+    #: a `schemas.ResponseStatus`: draft | submitted
+    status = Varchar(length=20, default=ResponseStatus.DRAFT.value, index=True)
     #: Increases with every save; a save carrying an older revision is refused.
     revision = Integer(default=0)
     answers = JSONB(default={})
@@ -22,3 +25,5 @@ class Response(Table, tablename="response"):
     updated_by = ForeignKey(references=Person, null=True, default=None)
     submitted_at = Timestamptz(null=True, default=None)
     submitted_by = ForeignKey(references=Person, null=True, default=None)
+
+    one_per_force = Unique([round, force])

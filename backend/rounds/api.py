@@ -6,11 +6,11 @@ import msgspec
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
 
-from backend.api_errors import refusals
-from backend.params import PathId
 from backend.responses.services import response_counts
 from backend.rounds.services import get_round, list_rounds
 from backend.security.guards import requires_staff
+from backend.web.errors import refusals
+from backend.web.params import PathId
 
 
 class RoundSummary(msgspec.Struct):
@@ -43,16 +43,16 @@ class RoundApiController(Controller):
         """Every round with its questionnaire version and response counts (staff only)."""
         return [
             RoundSummary(
-                id=r["id"],
-                title=r["title"],
-                status=r["status"],
-                questionnaire=r["questionnaire"],
-                version=r["version_label"],
-                min_group_size=r["min_group_size"],
-                forces_invited=r["forces_invited"],
-                submitted=r["submitted"],
-                drafts=r["drafts"],
-                closes_at=r["closes_at"].isoformat() if r["closes_at"] else None,
+                id=r.id,
+                title=r.title,
+                status=r.status,
+                questionnaire=r.questionnaire,
+                version=r.version_label,
+                min_group_size=r.min_group_size,
+                forces_invited=r.forces_invited,
+                submitted=r.submitted,
+                drafts=r.drafts,
+                closes_at=r.closes_at.isoformat() if r.closes_at else None,
             )
             for r in await list_rounds()
         ]
@@ -64,4 +64,4 @@ class RoundApiController(Controller):
         if round_row is None:
             raise NotFoundException("No such round.")
         counts = await response_counts(round_id)
-        return ResponseCounts(round_id, round_row["status"], counts.get("submitted", 0), counts.get("draft", 0))
+        return ResponseCounts(round_id, round_row.status, counts.submitted, counts.drafts)

@@ -3,44 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from backend.analysis.aggregates import aggregate_round
-from backend.analysis.summary import summarise
 from backend.audit.services import record
-from backend.pages import flash, read_form, redirect, render
-from backend.params import PathId, form_int
 from backend.partners.services import list_forces
 from backend.profile_changes.services import count_pending
 from backend.publication.disclosure import MIN_GROUP_SIZE_FLOOR
-from backend.publication.services import close_round, publication_versions
-from backend.responses.services import response_counts, text_answers
+from backend.publication.services import close_round
+from backend.rounds.forms import NewRoundForm, ReplaceLink
+from backend.rounds.schemas import RoundStatus
 from backend.rounds.services import (
     NewRound,
     check_new_round,
     get_round,
-    invitation_url,
     list_rounds,
     open_round,
     replace_invitation,
-    round_invitations,
+    round_overview,
 )
-from backend.security.guards import load_viewer, requires_staff
+from backend.security.guards import requires_staff
 from backend.security.roles import Viewer
 from backend.settings import Settings
-from backend.surveys.definition import FREE_TEXT_TYPES
-from backend.surveys.services import latest_versions, list_versions, load_version
-
-
-async def _viewer(request: Request[Any, Any, Any]) -> Viewer:
-    viewer = await load_viewer(request)
-    assert viewer is not None  # the guard let the request through
-    return viewer
+from backend.surveys.services import latest_versions, list_versions
+from backend.web.forms import FORM
+from backend.web.params import Injected, PathId, form_int
+from backend.web.render import redirect, render
 
 
 class StaffRoundController(Controller):
@@ -81,57 +74,52 @@ class StaffRoundController(Controller):
 
     @post("/rounds")
     async def create_round(
-        self, request: Request[Any, Any, Any], settings: NamedDependency[Settings]
+        self,
+        request: Request[Any, Any, Any],
+        settings: NamedDependency[Settings],
+        viewer: Injected[Viewer],
+        data: Annotated[NewRoundForm, FORM],
     ) -> Template | Redirect:
-        form = await read_form(request)
-        values: dict[str, Any] = {
-            "title": (form.get("title") or [""])[0].strip(),
-            "version": (form.get("version") or [""])[0],
-            "forces": form.get("forces") or [],
-            "min_group_size": (form.get("min_group_size") or ["5"])[0].strip(),
-            "closes_on": (form.get("closes_on") or [""])[0].strip(),
-        }
+        """Open a round: one invitation per respondent contact of each chosen force; on any
+        problem, the form again with every message and what was chosen."""
         errors: dict[str, str] = {}
-        versions = {v["id"] for v in await list_versions()}
+        versions = {v.id for v in await list_versions()}
         try:
-            version_id = int(values["version"])
+            version_id = int(data.version)
             if version_id not in versions:
                 raise ValueError
         except ValueError:
             errors["version"] = "Choose a questionnaire version."
             version_id = 0
         try:
-            force_ids = [int(f) for f in values["forces"]]
+            force_ids = [int(f) for f in data.forces]
         except ValueError:
             errors["forces"] = "One of the chosen forces does not exist."
             force_ids = []
         try:
-            min_group = int(values["min_group_size"])
+            min_group = int(data.min_group_size)
         except ValueError:
             errors["min_group_size"] = "Enter the minimum group size as a whole number, like 5."
             min_group = 0
         closes_at = None
-        if values["closes_on"]:
+        if data.closes_on:
             try:
-                closes_at = dt.datetime.combine(
-                    dt.date.fromisoformat(values["closes_on"]), dt.time(23, 59), tzinfo=dt.UTC
-                )
+                closes_at = dt.datetime.combine(dt.date.fromisoformat(data.closes_on), dt.time(23, 59), tzinfo=dt.UTC)
             except ValueError:
                 errors["closes_on"] = "Enter the closing date as YYYY-MM-DD, like 2027-03-31."
-        data = NewRound(values["title"], version_id, force_ids, min_group, closes_at)
-        known = {f["id"] for f in await list_forces()}
+        new_round = NewRound(data.title, version_id, force_ids, min_group, closes_at)
+        known = {f.id for f in await list_forces()}
         floor = max(settings.min_group_size_floor, MIN_GROUP_SIZE_FLOOR)
-        for problem in check_new_round(data, floor, known, dt.datetime.now(dt.UTC)):
+        for problem in check_new_round(new_round, floor, known, dt.datetime.now(dt.UTC)):
             errors.setdefault(problem.field, problem.message)
         if errors:
-            return await self._new_form(request, values, errors, status_code=400)
-        viewer = await _viewer(request)
-        round_id, invited = await open_round(data, settings.secret_key, viewer)
+            return await self._new_form(request, data.values(), errors, status_code=400)
+        round_id, invited = await open_round(new_round, settings.secret_key, viewer)
         await record(viewer, "round.opened", f"round:{round_id}", forces=force_ids, invitations=invited)
         if invited == 0:
             flash(request, "The round is open, but none of the chosen forces has a contact who answers.", "warning")
         else:
-            flash(request, f"Round opened with {invited} personal invitation links.")
+            flash(request, f"Round opened with {invited} personal invitation links.", "success")
         return redirect(f"/staff/rounds/{round_id}")
 
     @get("/rounds/{round_id:int}")
@@ -139,49 +127,46 @@ class StaffRoundController(Controller):
         self, request: Request[Any, Any, Any], round_id: PathId, settings: NamedDependency[Settings]
     ) -> Template:
         """A round: who is invited (with their personal links), response counts, a summary per question."""
-        round_row = await get_round(round_id)
-        if round_row is None:
+        overview = await round_overview(round_id, settings.base_url, settings.secret_key)
+        if overview is None:
             raise NotFoundException()
-        survey = await load_version(round_row["version"])
-        invitations = await round_invitations(round_id)
-        for inv in invitations:
-            inv["link"] = invitation_url(settings.base_url, settings.secret_key, inv["nonce"])
-        raw = await aggregate_round(round_id, survey)
-        text_ids = [q.id for q in survey.questions() if q.type in FREE_TEXT_TYPES]
-        summary = summarise(survey, raw, await text_answers(round_id, text_ids))
-        counts = await response_counts(round_id)
-        forces_invited = len({inv["force_id"] for inv in invitations})
         return await render(
             request,
             "staff/round.html",
-            round=round_row,
-            survey=survey,
-            invitations=invitations,
-            summary=summary,
-            counts=counts,
-            forces_invited=forces_invited,
-            versions=await publication_versions(round_id),
+            round=overview.round,
+            survey=overview.survey,
+            invitations=overview.invitations,
+            summary=overview.summary,
+            counts=overview.counts,
+            forces_invited=overview.forces_invited,
+            versions=overview.versions,
         )
 
     @post("/rounds/{round_id:int}/close")
-    async def close(self, request: Request[Any, Any, Any], round_id: PathId) -> Redirect:
+    async def close(self, request: Request[Any, Any, Any], round_id: PathId, viewer: Injected[Viewer]) -> Redirect:
+        """Close an open round: respondents can no longer change answers."""
         round_row = await get_round(round_id)
         if round_row is None:
             raise NotFoundException()
-        if round_row["status"] != "open":
+        if round_row.status != RoundStatus.OPEN:
             flash(request, "Only an open round can be closed.", "error")
         else:
-            await close_round(round_id, await _viewer(request))
-            flash(request, "Round closed: respondents can no longer change answers.")
+            await close_round(round_id, viewer)
+            flash(request, "Round closed: respondents can no longer change answers.", "success")
         return redirect(f"/staff/rounds/{round_id}")
 
     @post("/invitations/{invitation_id:int}/replace")
     async def replace(
-        self, request: Request[Any, Any, Any], invitation_id: PathId, settings: NamedDependency[Settings]
+        self,
+        request: Request[Any, Any, Any],
+        invitation_id: PathId,
+        settings: NamedDependency[Settings],
+        viewer: Injected[Viewer],
+        data: Annotated[ReplaceLink, FORM],
     ) -> Redirect:
-        form = await read_form(request)
-        round_id = form_int((form.get("round") or [""])[0]) or 0
+        """A new personal link for an invitation; the old one stops working at once."""
+        round_id = form_int(data.round) or 0
         await replace_invitation(invitation_id, settings.secret_key)
-        await record(await _viewer(request), "invitation.replaced", f"invitation:{invitation_id}")
-        flash(request, "A new link was made; the old one no longer works.")
+        await record(viewer, "invitation.replaced", f"invitation:{invitation_id}")
+        flash(request, "A new link was made; the old one no longer works.", "success")
         return redirect(f"/staff/rounds/{round_id}" if round_id else "/staff")

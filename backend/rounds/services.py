@@ -4,13 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
+import msgspec
+
+from backend.analysis.aggregates import aggregate_round
+from backend.analysis.summary import summarise
+from backend.database import execute, fetch, fetchrow
 from backend.partners.peer_groups import DIMENSIONS
 from backend.partners.services import current_groups, respondents_at
+from backend.responses.services import response_counts, text_answers
+from backend.rounds.schemas import (
+    InvitationContext,
+    InvitationRow,
+    LinkedInvitation,
+    OpenedInvitation,
+    RoundListing,
+    RoundOverview,
+    RoundRow,
+    RoundStatus,
+)
 from backend.rounds.tables import Invitation, Round, RoundForce
 from backend.security.roles import Viewer
 from backend.security.tokens import derive_token, hash_token, new_nonce, same_hash
+from backend.surveys import FREE_TEXT_TYPES
+from backend.surveys.services import load_version
 
 INVITATION_PURPOSE = "invitation"
 #: How long links stay usable after a round's closing date (to read back, or late answers
@@ -19,6 +36,44 @@ LINK_GRACE = timedelta(days=60)
 #: The latest closing date a new round may have, from today: generous, but it keeps the
 #: links' expiry (closing date + LINK_GRACE) within the calendar Python can compute.
 LONGEST_ROUND = timedelta(days=100 * 365)
+
+LIST_ROUNDS = """
+SELECT r.id, r.title, r.status, r.opens_at, r.closes_at, r.min_group_size, r.created_at,
+       v.version_label, q.title AS questionnaire, q.slug,
+       (SELECT count(DISTINCT i.force) FROM invitation i WHERE i.round = r.id) AS forces_invited,
+       (SELECT count(*) FROM response x WHERE x.round = r.id AND x.status = 'submitted') AS submitted,
+       (SELECT count(*) FROM response x WHERE x.round = r.id AND x.status = 'draft') AS drafts
+FROM round r JOIN questionnaire_version v ON v.id = r.version JOIN questionnaire q ON q.id = v.questionnaire
+ORDER BY r.id DESC"""
+
+#: The latest open round of a questionnaire (by its slug).
+LATEST_OPEN_ROUND = """
+SELECT r.id FROM round r JOIN questionnaire_version v ON v.id = r.version
+JOIN questionnaire q ON q.id = v.questionnaire
+WHERE r.status = 'open' AND q.slug = $1 ORDER BY r.id DESC LIMIT 1"""
+
+ROUND_INVITATIONS = """
+SELECT i.id, i.nonce, i.first_opened_at, i.last_opened_at, i.revoked_at, i.expires_at,
+       p.name AS person_name, p.email, f.id AS force_id, f.name AS force_name,
+       x.status AS response_status, x.submitted_at
+FROM invitation i JOIN person p ON p.id = i.person JOIN force f ON f.id = i.force
+LEFT JOIN response x ON x.round = i.round AND x.force = i.force
+WHERE i.round = $1 ORDER BY f.name, p.name"""
+
+#: An invitation as `InvitationContext`, with what decides whether its link may be used.
+_INVITATION = """
+SELECT i.id, i.round AS round_id, i.person AS person_id, i.force AS force_id, r.version AS version_id,
+       r.status AS round_status, r.title AS round_title, r.closes_at, f.name AS force_name,
+       p.name AS person_name, p.language, i.token_hash, i.revoked_at, i.expires_at
+FROM invitation i JOIN round r ON r.id = i.round JOIN force f ON f.id = i.force JOIN person p ON p.id = i.person"""
+INVITATION_BY_TOKEN = _INVITATION + " WHERE i.token_hash = $1"
+#: Only while the link the session was opened with (its hash, $2) is still the invitation's
+#: and usable.
+INVITATION_CONTEXT = (
+    _INVITATION + " WHERE i.id = $1 AND i.token_hash = $2 AND i.revoked_at IS NULL AND i.expires_at > now()"
+)
+MARK_OPENED = """
+UPDATE invitation SET first_opened_at = coalesce(first_opened_at, $2), last_opened_at = $2 WHERE id = $1"""
 
 
 class RoundInputError(ValueError):
@@ -83,7 +138,7 @@ async def open_round(data: NewRound, secret_key: str, creator: Viewer | None) ->
             Round(
                 title=data.title.strip(),
                 version=data.version_id,
-                status="open",
+                status=RoundStatus.OPEN,
                 opens_at=now,
                 closes_at=data.closes_at,
                 min_group_size=data.min_group_size,
@@ -100,8 +155,8 @@ async def open_round(data: NewRound, secret_key: str, creator: Viewer | None) ->
             invitations.append(
                 Invitation(
                     round=round_id,
-                    person=person["id"],
-                    force=person["force"],
+                    person=person.id,
+                    force=person.force_id,
                     nonce=nonce,
                     token_hash=hash_token(invitation_token(secret_key, nonce)),
                     expires_at=expires,
@@ -118,7 +173,16 @@ async def _freeze_groups(round_id: int, force_ids: list[int]) -> None:
     groups = await current_groups(force_ids)
     if groups:
         await RoundForce.insert(
-            *(RoundForce(round=round_id, force=force_id, **values) for force_id, values in groups.items())
+            *(
+                RoundForce(
+                    round=round_id,
+                    force=force_id,
+                    region=values["region"],
+                    force_type=values["force_type"],
+                    size_band=values["size_band"],
+                )
+                for force_id, values in groups.items()
+            )
         )
 
 
@@ -131,43 +195,50 @@ async def round_groups(round_id: int) -> dict[int, dict[str, str]]:
     return {r["force"]: {d: r[d] for d in DIMENSIONS} for r in rows}
 
 
-async def list_rounds() -> list[dict[str, Any]]:
-    return await Round.raw(
-        "SELECT r.id, r.title, r.status, r.opens_at, r.closes_at, r.min_group_size, r.created_at, "
-        "v.version_label, q.title AS questionnaire, q.slug, "
-        "(SELECT count(DISTINCT i.force) FROM invitation i WHERE i.round = r.id) AS forces_invited, "
-        "(SELECT count(*) FROM response x WHERE x.round = r.id AND x.status = 'submitted') AS submitted, "
-        "(SELECT count(*) FROM response x WHERE x.round = r.id AND x.status = 'draft') AS drafts "
-        "FROM round r JOIN questionnaire_version v ON v.id = r.version "
-        "JOIN questionnaire q ON q.id = v.questionnaire ORDER BY r.id DESC"
+async def list_rounds() -> list[RoundListing]:
+    return msgspec.convert(await fetch(LIST_ROUNDS), list[RoundListing])
+
+
+async def get_round(round_id: int) -> RoundRow | None:
+    row = await Round.select().where(Round.id == round_id).first()
+    return None if row is None else msgspec.convert(row, RoundRow)
+
+
+async def latest_open_round(questionnaire_slug: str) -> int | None:
+    """The id of the newest open round of a questionnaire, if any."""
+    row = await fetchrow(LATEST_OPEN_ROUND, questionnaire_slug)
+    return None if row is None else int(row["id"])
+
+
+async def round_invitations(round_id: int) -> list[InvitationRow]:
+    return msgspec.convert(await fetch(ROUND_INVITATIONS, round_id), list[InvitationRow])
+
+
+async def round_overview(round_id: int, base_url: str, secret_key: str) -> RoundOverview | None:
+    """What staff see of a round: who is invited (with their personal links), response counts,
+    a summary per question and the published versions; None when there is no such round."""
+    # Publishing builds on rounds (its services read them), so it is imported here, not above.
+    from backend.publication.services import publication_versions
+
+    found = await get_round(round_id)
+    if found is None:
+        return None
+    survey = await load_version(found.version_id)
+    invitations = [
+        LinkedInvitation(**msgspec.structs.asdict(inv), link=invitation_url(base_url, secret_key, inv.nonce))
+        for inv in await round_invitations(round_id)
+    ]
+    raw = await aggregate_round(round_id, survey)
+    text_ids = [q.id for q in survey.questions() if q.type in FREE_TEXT_TYPES]
+    return RoundOverview(
+        round=found,
+        survey=survey,
+        invitations=invitations,
+        forces_invited=len({inv.force_id for inv in invitations}),
+        counts=await response_counts(round_id),
+        summary=summarise(survey, raw, await text_answers(round_id, text_ids)),
+        versions=await publication_versions(round_id),
     )
-
-
-async def get_round(round_id: int) -> dict[str, Any] | None:
-    return await Round.select().where(Round.id == round_id).first()
-
-
-async def round_invitations(round_id: int) -> list[dict[str, Any]]:
-    return await Invitation.raw(
-        "SELECT i.id, i.nonce, i.first_opened_at, i.last_opened_at, i.revoked_at, i.expires_at, "
-        "p.name AS person_name, p.email, f.id AS force_id, f.name AS force_name, "
-        "coalesce(x.status, 'not started') AS response_status, x.submitted_at "
-        "FROM invitation i JOIN person p ON p.id = i.person JOIN force f ON f.id = i.force "
-        "LEFT JOIN response x ON x.round = i.round AND x.force = i.force "
-        "WHERE i.round = {} ORDER BY f.name, p.name",
-        round_id,
-    )
-
-
-@dataclass(frozen=True)
-class OpenedInvitation:
-    invitation_id: int
-    round_id: int
-    person_id: int
-    force_id: int
-    #: The link's identity (its token's hash), kept in the session and checked on every
-    #: respondent request: a new link or a revocation ends sessions opened with the old one.
-    link_hash: str
 
 
 #: One answer for every unusable link (unknown, mistyped, replaced, revoked or expired): the
@@ -186,21 +257,11 @@ class InvitationRefused(Exception):
         self.reason = reason
 
 
-async def peek_invitation(token: str) -> dict[str, Any]:
-    """What a link's start page shows, without recording anything."""
+async def _usable_invitation(token: str) -> tuple[InvitationContext, str]:
+    """The invitation of a link's token and the token's hash; InvitationRefused unless the
+    link may be used."""
     digest = hash_token(token)
-    rows = await Invitation.raw(
-        "SELECT i.id, i.token_hash, i.revoked_at, i.expires_at, r.title AS round_title, r.status AS round_status, "
-        "r.closes_at, r.version, f.name AS force_name, p.name AS person_name, p.language "
-        "FROM invitation i JOIN round r ON r.id = i.round JOIN force f ON f.id = i.force "
-        "JOIN person p ON p.id = i.person WHERE i.token_hash = {}",
-        digest,
-    )
-    _refuse_unless_usable(rows[0] if rows else None, digest)
-    return rows[0]
-
-
-def _refuse_unless_usable(row: dict[str, Any] | None, digest: str) -> None:
+    row = await fetchrow(INVITATION_BY_TOKEN, digest)
     if (
         row is None
         or not same_hash(row["token_hash"], digest)
@@ -208,54 +269,27 @@ def _refuse_unless_usable(row: dict[str, Any] | None, digest: str) -> None:
         or row["expires_at"] <= datetime.now(UTC)
     ):
         raise InvitationRefused(LINK_REFUSED)
+    return msgspec.convert(row, InvitationContext), digest
+
+
+async def peek_invitation(token: str) -> InvitationContext:
+    """What a link's start page shows, without recording anything."""
+    invitation, _ = await _usable_invitation(token)
+    return invitation
 
 
 async def open_invitation(token: str) -> OpenedInvitation:
     """The invitation a link's token belongs to, if it may still be used."""
-    digest = hash_token(token)
-    row = (
-        await Invitation.select(
-            Invitation.id,
-            Invitation.token_hash,
-            Invitation.round,
-            Invitation.person,
-            Invitation.force,
-            Invitation.revoked_at,
-            Invitation.expires_at,
-            Invitation.round.status,
-        )
-        .where(Invitation.token_hash == digest)
-        .first()
-    )
-    _refuse_unless_usable(row, digest)
-    assert row is not None
-    now = datetime.now(UTC)
-    await Invitation.raw(
-        "UPDATE invitation SET first_opened_at = coalesce(first_opened_at, {}), last_opened_at = {} WHERE id = {}",
-        now,
-        now,
-        row["id"],
-    )
-    return OpenedInvitation(row["id"], row["round"], row["person"], row["force"], digest)
+    invitation, digest = await _usable_invitation(token)
+    await execute(MARK_OPENED, invitation.id, datetime.now(UTC))
+    return OpenedInvitation(invitation.id, invitation.round_id, invitation.person_id, invitation.force_id, digest)
 
 
-async def invitation_context(invitation_id: int, link_hash: str) -> dict[str, Any] | None:
+async def invitation_context(invitation_id: int, link_hash: str) -> InvitationContext | None:
     """What a respondent page needs to know about its invitation: None when the link the
     session was opened with (`link_hash`) was replaced, revoked or has expired."""
-    rows = await Invitation.raw(
-        "SELECT i.id, i.round, i.person, i.force, r.status AS round_status, r.title AS round_title, "
-        "r.closes_at, r.version, f.name AS force_name, p.name AS person_name, p.language "
-        "FROM invitation i JOIN round r ON r.id = i.round JOIN force f ON f.id = i.force "
-        "JOIN person p ON p.id = i.person "
-        "WHERE i.id = {} AND i.token_hash = {} AND i.revoked_at IS NULL AND i.expires_at > now()",
-        invitation_id,
-        link_hash,
-    )
-    return rows[0] if rows else None
-
-
-async def set_status(round_id: int, status: str) -> None:
-    await Round.update({Round.status: status}).where(Round.id == round_id)
+    row = await fetchrow(INVITATION_CONTEXT, invitation_id, link_hash)
+    return None if row is None else msgspec.convert(row, InvitationContext)
 
 
 async def replace_invitation(invitation_id: int, secret_key: str) -> None:

@@ -1,19 +1,21 @@
-from piccolo.columns import ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.constraints import Unique
 from piccolo.table import Table
 
 from backend.partners.tables import Force, Person
+from backend.rounds.schemas import RoundStatus
 from backend.surveys.tables import QuestionnaireVersion
 
 
 class Round(Table, tablename="round"):
     """One run of a questionnaire version: who is invited, when, and its disclosure settings."""
 
+    id: Serial
     title = Varchar(length=300)
     version = ForeignKey(references=QuestionnaireVersion, null=False)
-    #: draft → open → closed → published
-    status = Varchar(length=20, default="draft", index=True)
+    #: a `schemas.RoundStatus`: draft → open → closed → published
+    status = Varchar(length=20, default=RoundStatus.DRAFT.value, index=True)
     opens_at = Timestamptz(null=True, default=None)
     closes_at = Timestamptz(null=True, default=None)
     #: Groups with fewer responding forces than this are suppressed in published results.
@@ -26,6 +28,7 @@ class Invitation(Table, tablename="invitation"):
     """A personal link for one person at one force in one round. The link's token is derived
     from SECRET_KEY and `nonce`; only its hash is stored."""
 
+    id: Serial
     round = ForeignKey(references=Round, null=False)
     person = ForeignKey(references=Person, null=False)
     force = ForeignKey(references=Force, null=False)
@@ -46,6 +49,7 @@ class RoundForce(Table, tablename="round_force"):
     published; a change approved later applies to rounds opened afterwards.
     """
 
+    id: Serial
     round = ForeignKey(references=Round, null=False)
     force = ForeignKey(references=Force, null=False)
     region = Varchar(length=40)

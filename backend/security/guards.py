@@ -10,41 +10,33 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 
 from backend.audit.refusals import refused
-from backend.partners.tables import Person
+from backend.partners.schemas import PersonRow
+from backend.partners.services import active_person
 from backend.security.roles import PERSON_KEY, Viewer
+
+
+def viewer_of(person: PersonRow) -> Viewer:
+    return Viewer(
+        person_id=person.id,
+        name=person.name,
+        email=person.email,
+        role=person.role,
+        force_id=person.force_id,
+        can_respond=person.can_respond,
+        language=person.language,
+    )
 
 
 async def load_viewer(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer | None:
     state = connection.state
     if "viewer" in state:
-        return state["viewer"]  # type: ignore[no-any-return]
+        return state["viewer"]
     viewer = None
     session = connection.scope.get("session") or {}
     person_id = session.get(PERSON_KEY) if isinstance(session, dict) else None
     if isinstance(person_id, int):
-        row = (
-            await Person.select(
-                Person.id,
-                Person.name,
-                Person.email,
-                Person.role,
-                Person.force,
-                Person.can_respond,
-                Person.language,
-            )
-            .where((Person.id == person_id) & (Person.active.eq(True)))
-            .first()
-        )
-        if row is not None:
-            viewer = Viewer(
-                person_id=row["id"],
-                name=row["name"],
-                email=row["email"],
-                role=row["role"],
-                force_id=row["force"],
-                can_respond=row["can_respond"],
-                language=row["language"],
-            )
+        person = await active_person(person_id)
+        viewer = None if person is None else viewer_of(person)
     state["viewer"] = viewer
     return viewer
 

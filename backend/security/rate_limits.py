@@ -34,13 +34,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
+from litestar.enums import ScopeType
 from litestar.exceptions import TooManyRequestsException
 from litestar.middleware.base import DefineMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from backend.database import execute, fetch
 from backend.partners.services import normalise_email
 from backend.security.logs import redact
-from backend.security.tables import RateLimitCounter
 from backend.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,9 +52,9 @@ WINDOW = 60
 #: One statement per attempt, whatever the number of buckets. A bucket whose window has ended
 #: starts again at 1; a refused attempt still counts but never extends the window. Rows are
 #: upserted in key order, so two attempts sharing two buckets cannot deadlock.
-_COUNT = """
+COUNT = """
 INSERT INTO rate_limit_counter AS c (key, hits, reset_at)
-SELECT k, 1, now() + {}::int * interval '1 second' FROM unnest({}::varchar[]) WITH ORDINALITY AS t(k, n) ORDER BY n
+SELECT k, 1, now() + $1::int * interval '1 second' FROM unnest($2::varchar[]) WITH ORDINALITY AS t(k, n) ORDER BY n
 ON CONFLICT (key) DO UPDATE SET
     hits = CASE WHEN c.reset_at <= now() THEN 1 ELSE c.hits + 1 END,
     reset_at = CASE WHEN c.reset_at <= now() THEN EXCLUDED.reset_at ELSE c.reset_at END
@@ -61,7 +62,7 @@ RETURNING key, hits, greatest(1, ceil(extract(epoch FROM reset_at - now())))::in
 """
 #: SKIP LOCKED: the sweep never waits for a row an attempt is counting on, so the two cannot
 #: deadlock (the sweep would otherwise lock its rows in no particular order).
-_SWEEP = """
+SWEEP = """
 DELETE FROM rate_limit_counter WHERE key IN (
     SELECT key FROM rate_limit_counter WHERE reset_at < now() FOR UPDATE SKIP LOCKED
 )
@@ -82,7 +83,7 @@ async def count_attempt(buckets: Sequence[Bucket], window: int = WINDOW) -> int 
     """Count one attempt in each bucket. None when every bucket is within its limit; else the
     seconds until the latest full bucket lets attempts through again."""
     ordered = sorted(buckets, key=lambda b: b.key)
-    rows = await RateLimitCounter.raw(_COUNT, window, [b.key for b in ordered])
+    rows = await fetch(COUNT, window, [b.key for b in ordered])
     limits = {b.key: b.limit for b in ordered}
     waits = [row["retry_after"] for row in rows if row["hits"] > limits[row["key"]]]
     return max(waits) if waits else None
@@ -136,7 +137,7 @@ class RateLimitMiddleware:
         self._next_sweep = 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == ScopeType.HTTP:
             buckets = await buckets_for(Request(scope, receive), self.settings)
             if buckets:
                 retry_after = await count_attempt(buckets)
@@ -152,7 +153,7 @@ class RateLimitMiddleware:
         now = time.monotonic()
         if now >= self._next_sweep:
             self._next_sweep = now + WINDOW
-            await RateLimitCounter.raw(_SWEEP)
+            await execute(SWEEP)
 
     def _warn(self, scope: Scope) -> None:
         """A warning for each refused request, so that an operator learns of guessing. The only

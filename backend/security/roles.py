@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-STAFF_ROLES = frozenset({"admin", "analyst"})
-ROLES = ("admin", "analyst", "partner")
+
+class Role(StrEnum):
+    """What a person is: project staff (administrators and analysts) or a contact at a partner
+    force. Stored as its value in `person.role`."""
+
+    ADMIN = "admin"
+    ANALYST = "analyst"
+    PARTNER = "partner"
+
+    @property
+    def is_staff(self) -> bool:
+        return self in (Role.ADMIN, Role.ANALYST)
+
 
 #: Session keys.
 PERSON_KEY = "person_id"
@@ -20,19 +32,19 @@ class Viewer:
     person_id: int
     name: str
     email: str
-    role: str
+    role: Role
     force_id: int | None
     can_respond: bool
     language: str
 
     @property
     def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
+        return Role(self.role).is_staff
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
     @property
     def is_partner(self) -> bool:
-        return self.role == "partner" and self.force_id is not None
+        return self.role == Role.PARTNER and self.force_id is not None

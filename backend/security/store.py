@@ -14,13 +14,31 @@ from typing import Any
 
 from litestar.stores.base import NamespacedStore
 
-from backend.security.tables import KeyValue
+from backend.database import execute, fetch, fetchrow, transaction
 
 log = logging.getLogger(__name__)
 
 #: The advisory lock that lets one worker at a time purge expired rows (any constant unique
 #: to this purpose; "pxpurge" in ASCII).
 PURGE_LOCK = 0x70787075726765
+
+SET = """
+INSERT INTO key_value (key, value, expires_at) VALUES ($1, $2, $3)
+ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at"""
+#: A key that never expires keeps no expiry when read with `renew_for`.
+GET_RENEWED = """
+UPDATE key_value SET expires_at = CASE WHEN expires_at IS NULL THEN NULL ELSE $2::timestamptz END
+WHERE key = $1 AND (expires_at IS NULL OR expires_at > now())
+RETURNING value"""
+GET = "SELECT value FROM key_value WHERE key = $1 AND (expires_at IS NULL OR expires_at > now())"
+DELETE = "DELETE FROM key_value WHERE key = $1"
+DELETE_NAMESPACE = "DELETE FROM key_value WHERE key LIKE $1"
+EXPIRES_IN = """
+SELECT ceil(extract(epoch FROM expires_at - now()))::int AS seconds FROM key_value
+WHERE key = $1 AND expires_at > now()"""
+DELETE_EXPIRED = "DELETE FROM key_value WHERE expires_at <= now() RETURNING 1"
+#: Held until the end of the transaction it is taken in.
+TRY_PURGE_LOCK = "SELECT pg_try_advisory_xact_lock($1) AS locked"
 
 
 def _expiry(expires_in: int | timedelta | None) -> datetime | None:
@@ -47,60 +65,39 @@ class PostgresStore(NamespacedStore):
 
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
         data = value.encode() if isinstance(value, str) else value
-        await KeyValue.raw(
-            "INSERT INTO key_value (key, value, expires_at) VALUES ({}, {}, {}::timestamptz) "
-            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at",
-            self._key(key),
-            data,
-            _expiry(expires_in),
-        )
+        await execute(SET, self._key(key), data, _expiry(expires_in))
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         if renew_for is not None:
-            rows = await KeyValue.raw(
-                "UPDATE key_value SET expires_at = CASE WHEN expires_at IS NULL THEN NULL "
-                "ELSE {}::timestamptz END WHERE key = {} AND (expires_at IS NULL OR expires_at > now()) "
-                "RETURNING value",
-                _expiry(renew_for),
-                self._key(key),
-            )
+            row = await fetchrow(GET_RENEWED, self._key(key), _expiry(renew_for))
         else:
-            rows = await KeyValue.raw(
-                "SELECT value FROM key_value WHERE key = {} AND (expires_at IS NULL OR expires_at > now())",
-                self._key(key),
-            )
-        return bytes(rows[0]["value"]) if rows else None
+            row = await fetchrow(GET, self._key(key))
+        return None if row is None else bytes(row["value"])
 
     async def delete(self, key: str) -> None:
-        await KeyValue.raw("DELETE FROM key_value WHERE key = {}", self._key(key))
+        await execute(DELETE, self._key(key))
 
     async def delete_all(self) -> None:
-        await KeyValue.raw("DELETE FROM key_value WHERE key LIKE {}", f"{self.namespace}:%")
+        await execute(DELETE_NAMESPACE, f"{self.namespace}:%")
 
     async def exists(self, key: str) -> bool:
         return await self.get(key) is not None
 
     async def expires_in(self, key: str) -> int | None:
-        rows = await KeyValue.raw(
-            "SELECT ceil(extract(epoch FROM expires_at - now()))::int AS seconds FROM key_value "
-            "WHERE key = {} AND expires_at > now()",
-            self._key(key),
-        )
-        return rows[0]["seconds"] if rows else None
+        row = await fetchrow(EXPIRES_IN, self._key(key))
+        return None if row is None else int(row["seconds"])
 
     async def delete_expired(self) -> int:
-        rows = await KeyValue.raw("DELETE FROM key_value WHERE expires_at <= now() RETURNING 1")
-        return len(rows)
+        return len(await fetch(DELETE_EXPIRED))
 
 
 async def purge_expired() -> int | None:
     """Delete expired rows (sessions); None when another worker is doing it
     right now (so that N workers do not run the same DELETE N times over)."""
-    async with KeyValue._meta.db.transaction():
-        rows = await KeyValue.raw("SELECT pg_try_advisory_xact_lock({}) AS locked", PURGE_LOCK)
-        if not rows[0]["locked"]:
-            return None
-        return await PostgresStore().delete_expired()
+    async with transaction():
+        row = await fetchrow(TRY_PURGE_LOCK, PURGE_LOCK)
+        removed = await PostgresStore().delete_expired() if row and row["locked"] else None
+    return removed
 
 
 async def _purge_forever(interval: float) -> None:

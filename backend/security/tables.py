@@ -1,4 +1,4 @@
-from piccolo.columns import Bytea, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import Bytea, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -9,6 +9,7 @@ class KeyValue(Table, tablename="key_value"):
     """Litestar's server-side stores (sessions, rate limits) kept in PostgreSQL, so that every
     worker process sees the same state."""
 
+    id: Serial
     key = Varchar(length=400, unique=True)
     value = Bytea()
     expires_at = Timestamptz(null=True, default=None, index=True)
@@ -17,6 +18,7 @@ class KeyValue(Table, tablename="key_value"):
 class SignInLink(Table, tablename="sign_in_link"):
     """A one-time sign-in link; only the token's hash is stored."""
 
+    id: Serial
     person = ForeignKey(references=Person, null=False)
     token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -9,10 +9,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from backend.pages import render
-from backend.params import PathId
 from backend.security.guards import requires_staff
 from backend.surveys.services import list_versions, load_version
+from backend.web.params import PathId
+from backend.web.render import render
 
 
 class QuestionnaireController(Controller):

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import asyncpg
+import msgspec
 
-from backend.surveys.definition import Survey
-from backend.surveys.files import LocatedProblem, definition_files, load_file
-from backend.surveys.normalise import content_hash, survey_to_data
-from backend.surveys.parser import parse_definition
+from backend.database import fetch
+from backend.surveys.format.files import LocatedProblem, definition_files, load_file
+from backend.surveys.format.model import Survey
+from backend.surveys.format.normal_form import content_hash, survey_to_data
+from backend.surveys.format.parse import parse_definition
+from backend.surveys.schemas import VersionRow
 from backend.surveys.tables import Questionnaire, QuestionnaireVersion
 
 
@@ -101,22 +103,24 @@ async def load_version(version_id: int) -> Survey:
     return survey
 
 
-async def list_versions() -> list[dict[str, Any]]:
+LIST_VERSIONS = """
+SELECT v.id, v.version_label, v.content_hash, v.loaded_at, v.source_name, q.slug, q.title, q.purpose,
+       (SELECT count(*) FROM round r WHERE r.version = v.id) AS rounds
+FROM questionnaire_version v JOIN questionnaire q ON q.id = v.questionnaire
+ORDER BY q.slug, v.id DESC"""
+
+
+async def list_versions() -> list[VersionRow]:
     """Every version, newest first, with its questionnaire and how many rounds use it."""
-    return await QuestionnaireVersion.raw(
-        "SELECT v.id, v.version_label, v.content_hash, v.loaded_at, v.source_name, q.slug, q.title, "
-        "q.purpose, (SELECT count(*) FROM round r WHERE r.version = v.id) AS rounds "
-        "FROM questionnaire_version v JOIN questionnaire q ON q.id = v.questionnaire "
-        "ORDER BY q.slug, v.id DESC"
-    )
+    return msgspec.convert(await fetch(LIST_VERSIONS), list[VersionRow])
 
 
-async def latest_versions() -> list[dict[str, Any]]:
+async def latest_versions() -> list[VersionRow]:
     """The newest version of each questionnaire."""
     seen: set[str] = set()
     out = []
     for row in await list_versions():
-        if row["slug"] not in seen:
-            seen.add(row["slug"])
+        if row.slug not in seen:
+            seen.add(row.slug)
             out.append(row)
     return out

@@ -23,8 +23,8 @@ def setup(server: Server) -> tuple[list[str], int, Any]:
     """Three forces invited to one round; each test answers for its own force."""
     world = server.run(lambda: make_world(SURVEYS, forces=3))
     round_id = server.run(lambda: open_test_round(world, SECRET))
-    invitations = sorted(server.run(lambda: round_invitations(round_id)), key=lambda i: i["force_id"])
-    return [invitation_url(server.base_url, SECRET, i["nonce"]) for i in invitations], round_id, world
+    invitations = sorted(server.run(lambda: round_invitations(round_id)), key=lambda i: i.force_id)
+    return [invitation_url(server.base_url, SECRET, i.nonce) for i in invitations], round_id, world
 
 
 def start(page: Any, link: str, language: str | None = None) -> None:
@@ -164,16 +164,16 @@ def test_every_type_in_french_with_errors(server: Server, browser: Any, setup: t
     page.get_by_role("button", name="Envoyer les réponses").click()
     assert page.url.endswith("/respond/done")
     stored = server.run(lambda: get_response(round_id, world.force_ids[0]))
-    assert stored["status"] == "submitted"
-    assert stored["answers"]["naloxone_trained_pct"] == 45
-    assert stored["answers"]["effort_allocation"][page_first_item(stored)] == 50
-    assert stored["answers"]["indicators_used.other"] == "Confiance de la population"
+    assert stored.status == "submitted"
+    assert stored.answers["naloxone_trained_pct"] == 45
+    assert stored.answers["effort_allocation"][page_first_item(stored)] == 50
+    assert stored.answers["indicators_used.other"] == "Confiance de la population"
     assert not js_errors, js_errors
     context.close()
 
 
 def page_first_item(stored: dict) -> str:  # type: ignore[type-arg]
-    return next(iter(stored["answers"]["effort_allocation"]))
+    return next(iter(stored.answers["effort_allocation"]))
 
 
 def test_pages_work_without_javascript(server: Server, browser: Any, setup: tuple[list[str], int, Any]) -> None:
@@ -193,7 +193,7 @@ def test_pages_work_without_javascript(server: Server, browser: Any, setup: tupl
     page.get_by_role("button", name="Save and continue").click()
     assert "/respond/section/measurement" in page.url
     stored = server.run(lambda: get_response(round_id, world.force_ids[1]))
-    assert stored["answers"]["has_drug_strategy"] == "no"
+    assert stored.answers["has_drug_strategy"] == "no"
     # "Save and come back later" keeps a half-done page without requiring anything
     page.get_by_role("button", name="Save and come back later").click()
     assert page.url.endswith("/respond?saved=1")
@@ -210,6 +210,6 @@ def test_autosave_as_you_type(server: Server, browser: Any, setup: tuple[list[st
     expect(page.locator("[data-revision]")).not_to_have_value("0", timeout=10000)
     expect(page.locator("[data-autosave-status]")).to_have_text("Saved")
     stored = server.run(lambda: get_response(round_id, world.force_ids[2]))
-    assert stored["answers"]["change_wish"] == "Typed, never submitted"
-    assert stored["status"] == "draft"
+    assert stored.answers["change_wish"] == "Typed, never submitted"
+    assert stored.status == "draft"
     context.close()

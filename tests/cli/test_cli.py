@@ -208,7 +208,7 @@ def _links(database_dsn: str, secret_key: str) -> tuple[str, str]:
         await truncate_all(database_dsn)
         world = await make_world(ROOT / "surveys", forces=1, survey="force-profile.yaml")
         round_id = await open_test_round(world, secret_key)
-        nonce = (await round_invitations(round_id))[0]["nonce"]
+        nonce = (await round_invitations(round_id))[0].nonce
         sign_in_token = await create_sign_in_link(world.staff.person_id)
         return invitation_url("", secret_key, nonce), f"/sign-in/link/{sign_in_token}"
 

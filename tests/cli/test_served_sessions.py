@@ -105,11 +105,11 @@ async def _set_up(dsn: str, surveys_dir: Path) -> tuple[int, int, int, str]:
     world = await make_world(surveys_dir, forces=1, survey="force-profile.yaml")
     round_id = await open_test_round(world, SECRET)
     invitation = (await round_invitations(round_id))[0]
-    return round_id, world.force_ids[0], invitation["id"], invitation_url("", SECRET, invitation["nonce"])
+    return round_id, world.force_ids[0], invitation.id, invitation_url("", SECRET, invitation.nonce)
 
 
 async def _new_link(round_id: int) -> str:
-    return invitation_url("", SECRET, (await round_invitations(round_id))[0]["nonce"])
+    return invitation_url("", SECRET, (await round_invitations(round_id))[0].nonce)
 
 
 async def _key_exists(dsn: str, key: str) -> bool:

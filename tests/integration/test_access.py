@@ -95,8 +95,8 @@ async def test_respondent_link_grants_only_its_own_response(
 ) -> None:
     world = await make_world(surveys_dir, forces=2, survey="force-profile.yaml")
     round_id = await open_test_round(world, settings.secret_key)
-    invitations = {i["force_id"]: i for i in await round_invitations(round_id)}
-    link = invitation_url("", settings.secret_key, invitations[world.force_ids[0]]["nonce"])
+    invitations = {i.force_id: i for i in await round_invitations(round_id)}
+    link = invitation_url("", settings.secret_key, invitations[world.force_ids[0]].nonce)
     page = await client.get(link)
     await client.post(link, data={"_csrf_token": csrf_token(page.text)})
     overview = await client.get("/respond")
@@ -115,11 +115,11 @@ async def test_bad_and_replaced_links_are_refused(
     assert (await client.get("/r/not-a-real-token")).status_code == 404
     assert (await client.get("/respond")).status_code == 403
     invitation = (await round_invitations(round_id))[0]
-    old = invitation_url("", settings.secret_key, invitation["nonce"])
+    old = invitation_url("", settings.secret_key, invitation.nonce)
     await sign_in(client, STAFF_EMAIL, STAFF_PASSWORD)
     page = await client.get(f"/staff/rounds/{round_id}")
     replaced = await client.post(
-        f"/staff/invitations/{invitation['id']}/replace",
+        f"/staff/invitations/{invitation.id}/replace",
         data={"round": str(round_id), "_csrf_token": csrf_token(page.text)},
     )
     assert replaced.status_code == 303

@@ -172,7 +172,7 @@ async def test_client_errors_are_not_logged_as_errors(
     async def unhealthy() -> bool:
         raise RuntimeError("the database check itself failed")
 
-    monkeypatch.setattr("backend.ops.controllers.database_ok", unhealthy)
+    monkeypatch.setattr("backend.ops.api.database_ok", unhealthy)
     with _logged() as records:
         assert (await client.get("/healthz")).status_code == 500
     errors = [r for r in records if r.levelno >= logging.ERROR]

@@ -49,7 +49,7 @@ async def test_one_response_per_force_and_round(app, surveys_dir: Path) -> None:
     first, second = await asyncio.gather(
         get_or_create(round_id, world.force_ids[0], "en"), get_or_create(round_id, world.force_ids[0], "fr")
     )
-    assert first["id"] == second["id"]
+    assert first.id == second.id
     with pytest.raises(asyncpg.UniqueViolationError):
         await fetch(
             "INSERT INTO response (round, force, status, revision, answers, language, started_at, updated_at) "

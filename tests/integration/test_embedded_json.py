@@ -36,7 +36,7 @@ async def test_answers_cannot_break_out_of_their_data_block(
     assert block is not None
     text = block.group(1)
     assert "<" not in text and ">" not in text and "\u2028" not in text and "\u2029" not in text
-    stored = (await get_response(round_id, world.force_ids[0]))["answers"]
+    stored = (await get_response(round_id, world.force_ids[0])).answers
     assert json.loads(text) == stored and stored["change_wish"] == HOSTILE
     assert html.count("<script") == html.count("</script>")  # no element was opened by the answer
 

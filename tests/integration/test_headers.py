@@ -94,7 +94,7 @@ async def test_server_errors_carry_the_headers(client: httpx.AsyncClient, monkey
 
     # In a handler, and in a middleware (the session store), where only the app-level
     # exception handler can answer.
-    monkeypatch.setattr("backend.ops.controllers.database_ok", unhealthy)
+    monkeypatch.setattr("backend.ops.api.database_ok", unhealthy)
     in_handler = await client.get("/healthz")
     monkeypatch.setattr(PostgresStore, "get", broken)
     client.cookies.set("session", SOME_SESSION_ID)

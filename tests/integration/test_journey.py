@@ -183,7 +183,7 @@ async def test_staff_see_invitation_links_that_work(
 
     round_id = await open_test_round(world, settings.secret_key)
     invitations = await round_invitations(round_id)
-    assert {i["email"] for i in invitations} == set(world.partner_emails)
-    url = invitation_url(settings.base_url, settings.secret_key, invitations[0]["nonce"])
+    assert {i.email for i in invitations} == set(world.partner_emails)
+    url = invitation_url(settings.base_url, settings.secret_key, invitations[0].nonce)
     assert (await client.get(url.removeprefix("http://test"))).status_code == 200
     await submit_random(round_id, world, world.force_ids[1:])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import json
 from pathlib import Path
 
 import httpx
@@ -42,7 +41,7 @@ PAGE = "/staff/profile-changes"
 
 
 async def _actions() -> list[str]:
-    return [e["action"] for e in await recent()]
+    return [e.action for e in await recent()]
 
 
 async def _pending_region_change(world: World, settings: Settings, region: str = "africa") -> tuple[int, int]:
@@ -65,7 +64,7 @@ async def test_round_groups_are_frozen_when_the_round_opens(app, settings: Setti
         },
         silent: {"region": "africa", "force_type": "customs", "size_band": "under_1000"},
     }
-    assert silent not in {i["force_id"] for i in await round_invitations(round_id)}
+    assert silent not in {i.force_id for i in await round_invitations(round_id)}
 
     await submit_random(round_id, world, world.force_ids)
     survey = await load_version(world.version_id)
@@ -107,12 +106,12 @@ async def test_only_known_differing_values_become_changes_and_the_newest_wins(
     [first] = await propose_changes(force, round_id, {"region": "africa"})
     [second] = await propose_changes(force, None, {"region": "latin_america"})
     replaced = await get_change(first)
-    assert replaced["status"] == "rejected" and replaced["decided_by"] is None
-    assert [c["id"] for c in await list_changes("pending")] == [second]
+    assert replaced.status == "rejected" and replaced.decided_by_id is None
+    assert [c.id for c in await list_changes("pending")] == [second]
     # a newer answer that agrees with the current value withdraws the pending change
     assert await propose_changes(force, round_id, {"region": "europe"}) == []
     assert await list_changes("pending") == []
-    assert (await get_force(force))["region"] == "europe"
+    assert (await get_force(force)).region == "europe"
     assert (await _actions()).count("profile_change.superseded") == 2
 
 
@@ -134,17 +133,17 @@ async def test_admin_approves_on_the_page_and_later_rounds_use_it(
     assert "Approved. Force 0: region is now Africa" in after.text
     assert "No changes are waiting for review." in after.text
 
-    assert (await get_force(world.force_ids[0]))["region"] == "africa"
+    assert (await get_force(world.force_ids[0])).region == "africa"
     assert (await round_groups(round_id))[world.force_ids[0]]["region"] == "europe"  # opened before
     later = await open_test_round(world, settings.secret_key)
     assert (await round_groups(later))[world.force_ids[0]]["region"] == "africa"
 
     decided = await get_change(change_id)
-    assert decided["status"] == "approved" and decided["decided_by"] == world.staff.person_id
-    event = next(e for e in await recent() if e["action"] == "profile_change.approved")
-    assert event["subject"] == f"profile_change:{change_id}"
-    assert event["actor_id"] == world.staff.person_id
-    details = json.loads(event["details"])  # JSONB comes back as text
+    assert decided.status == "approved" and decided.decided_by_id == world.staff.person_id
+    event = next(e for e in await recent() if e.action == "profile_change.approved")
+    assert event.subject == f"profile_change:{change_id}"
+    assert event.actor_id == world.staff.person_id
+    details = event.details
     assert (details["old"], details["new"], details["force"]) == ("europe", "africa", world.force_ids[0])
 
 
@@ -157,14 +156,14 @@ async def test_reject_leaves_the_force_unchanged_and_deciding_twice_is_refused(
     rejected = await post_form(client, PAGE, f"{PAGE}/{change_id}/reject", {})
     assert rejected.status_code == 303
     assert "Rejected. Force 0: region is unchanged." in (await client.get(PAGE)).text
-    assert (await get_force(world.force_ids[0]))["region"] == "europe"
-    assert (await get_change(change_id))["status"] == "rejected"
+    assert (await get_force(world.force_ids[0])).region == "europe"
+    assert (await get_change(change_id)).status == "rejected"
     assert "profile_change.rejected" in await _actions()
 
     again = await post_form(client, PAGE, f"{PAGE}/{change_id}/approve", {})
     assert again.status_code == 303
     assert "This change was already rejected; nothing was changed." in (await client.get(PAGE)).text
-    assert (await get_force(world.force_ids[0]))["region"] == "europe"
+    assert (await get_force(world.force_ids[0])).region == "europe"
     missing = await post_form(client, PAGE, f"{PAGE}/999/approve", {})
     assert missing.status_code == 303
     assert "There is no profile change 999." in (await client.get(PAGE)).text
@@ -179,8 +178,8 @@ async def test_two_decisions_at_once_only_one_counts(app, settings: Settings, su
     )
     refused = [r for r in results if isinstance(r, DecisionRefused)]
     assert len(refused) == 1 and refused[0].status_code == 409
-    status = (await get_change(change_id))["status"]
-    assert ((await get_force(world.force_ids[0]))["region"] == "africa") == (status == "approved")
+    status = (await get_change(change_id)).status
+    assert ((await get_force(world.force_ids[0])).region == "africa") == (status == "approved")
     assert sum(a in ("profile_change.approved", "profile_change.rejected") for a in await _actions()) == 1
 
 
@@ -199,19 +198,19 @@ async def test_json_api(client: httpx.AsyncClient, settings: Settings, surveys_d
 
     headers = {"x-csrftoken": client.cookies["csrftoken"]}
     assert (await client.post(f"/api/profile-changes/{change_id}/approve")).status_code == 403  # no CSRF token
-    assert (await get_change(change_id))["status"] == "pending"
+    assert (await get_change(change_id)).status == "pending"
     approved = await client.post(f"/api/profile-changes/{change_id}/approve", headers=headers)
     assert approved.status_code == 200
     assert approved.json()["status"] == "approved" and approved.json()["decided_by"] == "Sam Staff"
-    assert (await get_force(world.force_ids[0]))["region"] == "africa"
+    assert (await get_force(world.force_ids[0])).region == "africa"
     rejected = await client.post(f"/api/profile-changes/{other_id}/reject", headers=headers)
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
-    assert (await get_force(world.force_ids[1]))["size_band"] == SIZES[1]
+    assert (await get_force(world.force_ids[1])).size_band == SIZES[1]
 
     twice = await client.post(f"/api/profile-changes/{change_id}/reject", headers=headers)
     assert twice.status_code == 409
     assert twice.json()["detail"] == "This change was already approved; nothing was changed."
-    assert (await get_force(world.force_ids[0]))["region"] == "africa"
+    assert (await get_force(world.force_ids[0])).region == "africa"
     missing = await client.post("/api/profile-changes/999/approve", headers=headers)
     assert missing.status_code == 404 and missing.json()["detail"] == "There is no profile change 999."
 
@@ -247,6 +246,6 @@ async def test_partners_and_analysts_cannot_decide(
         headers = {"x-csrftoken": analyst.cookies["csrftoken"]}
         assert (await analyst.post(f"/api/profile-changes/{change_id}/reject", headers=headers)).status_code == 403
 
-    assert (await get_change(change_id))["status"] == "pending"
-    assert (await get_force(world.force_ids[0]))["region"] == "europe"
+    assert (await get_change(change_id)).status == "pending"
+    assert (await get_force(world.force_ids[0])).region == "europe"
     assert not {"profile_change.approved", "profile_change.rejected"} & set(await _actions())

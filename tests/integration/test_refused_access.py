@@ -30,7 +30,7 @@ async def _partner(client: httpx.AsyncClient, surveys_dir: Path) -> tuple[Any, i
     await sign_in(client, world.partner_emails[0], PARTNER_PASSWORD)
     person = await find_person(world.partner_emails[0])
     assert person is not None
-    return world, person["id"]
+    return world, person.id
 
 
 async def test_staff_pages_refused_to_a_partner_are_audited_once_with_a_count(

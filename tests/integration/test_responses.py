@@ -19,8 +19,8 @@ from tests.integration.conftest import csrf_token
 
 
 async def start_respondent(client: httpx.AsyncClient, settings: Settings, round_id: int, force_id: int) -> None:
-    invitation = next(i for i in await round_invitations(round_id) if i["force_id"] == force_id)
-    link = invitation_url("", settings.secret_key, invitation["nonce"])
+    invitation = next(i for i in await round_invitations(round_id) if i.force_id == force_id)
+    link = invitation_url("", settings.secret_key, invitation.nonce)
     page = await client.get(link)
     await client.post(link, data={"_csrf_token": csrf_token(page.text)})
 
@@ -53,7 +53,7 @@ async def test_invalid_input_changes_nothing_and_is_kept(
     assert 'value="about a million"' in response.text  # what was typed comes back
     assert 'value="city" checked' in response.text
     stored = await get_response(round_id, world.force_ids[0])
-    assert stored["answers"] == {} and stored["revision"] == 0
+    assert stored.answers == {} and stored.revision == 0
 
 
 async def test_required_questions_only_on_continue(
@@ -74,7 +74,7 @@ async def test_required_questions_only_on_continue(
     )
     assert draft.status_code == 303 and draft.headers["location"] == "/respond?saved=1"
     stored = await get_response(round_id, world.force_ids[0])
-    assert stored["answers"] == {"force_type": "city"} and stored["revision"] == 1
+    assert stored.answers == {"force_type": "city"} and stored.revision == 1
     page = await client.get("/respond/section/profile")
     go_on = await client.post(
         "/respond/section/profile",
@@ -96,7 +96,7 @@ async def test_old_revision_cannot_overwrite(client: httpx.AsyncClient, settings
     stale_page = await client.get("/respond/section/profile")
     # a colleague saves first
     response = await get_response(round_id, world.force_ids[0])
-    first = await save_answers(response["id"], 0, {"force_type": "customs"}, None)
+    first = await save_answers(response.id, 0, {"force_type": "customs"}, None)
     assert first.saved and first.revision == 1
     # this tab still carries revision 0
     conflict = await client.post(
@@ -107,13 +107,13 @@ async def test_old_revision_cannot_overwrite(client: httpx.AsyncClient, settings
     assert "Someone else at your force saved" in conflict.text
     assert 'value="city" checked' in conflict.text  # the input is still on the page
     assert revision_of(conflict.text) == "1"  # saving again is now deliberate
-    assert (await get_response(round_id, world.force_ids[0]))["answers"] == {"force_type": "customs"}
+    assert (await get_response(round_id, world.force_ids[0])).answers == {"force_type": "customs"}
     again = await client.post(
         "/respond/section/profile",
         data={"force_type": "city", "revision": "1", "action": "draft", "_csrf_token": csrf_token(conflict.text)},
     )
     assert again.status_code == 303
-    assert (await get_response(round_id, world.force_ids[0]))["answers"] == {"force_type": "city"}
+    assert (await get_response(round_id, world.force_ids[0])).answers == {"force_type": "city"}
 
 
 async def test_autosave_json(client: httpx.AsyncClient, settings: Settings, surveys_dir: Path) -> None:
@@ -121,27 +121,27 @@ async def test_autosave_json(client: httpx.AsyncClient, settings: Settings, surv
     round_id = await open_test_round(world, settings.secret_key)
     await start_respondent(client, settings, round_id, world.force_ids[0])
     page = await client.get("/respond/section/profile")
-    headers = {"x-autosave": "1", "accept": "application/json"}
+    headers = {"accept": "application/json"}
     ok = await client.post(
-        "/respond/section/profile",
+        "/respond/section/profile/autosave",
         data={"size_band": "under_1000", "revision": "0", "action": "draft", "_csrf_token": csrf_token(page.text)},
         headers=headers,
     )
     assert ok.status_code == 200 and ok.json() == {"saved": True, "revision": 1}
     stale = await client.post(
-        "/respond/section/profile",
+        "/respond/section/profile/autosave",
         data={"size_band": "20000_plus", "revision": "0", "action": "draft", "_csrf_token": csrf_token(page.text)},
         headers=headers,
     )
     assert stale.status_code == 409 and stale.json()["reason"] == "conflict"
     bad = await client.post(
-        "/respond/section/profile",
+        "/respond/section/profile/autosave",
         data={"population_served": "-5", "revision": "1", "action": "draft", "_csrf_token": csrf_token(page.text)},
         headers=headers,
     )
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "population_served"
-    assert (await get_response(round_id, world.force_ids[0]))["answers"] == {"size_band": "under_1000"}
+    assert (await get_response(round_id, world.force_ids[0])).answers == {"size_band": "under_1000"}
 
 
 async def test_submission_happens_once_and_drops_hidden_answers(settings: Settings, surveys_dir: Path, app) -> None:  # type: ignore[no-untyped-def]
@@ -152,17 +152,17 @@ async def test_submission_happens_once_and_drops_hidden_answers(settings: Settin
     full["has_drug_strategy"] = "no"
     full["strategy_adopted"] = "2019-05-01"  # a follow-up hidden once the answer is "no"
     response = await get_or_create(round_id, world.force_ids[0], "en")
-    saved = await save_answers(response["id"], 0, full, None)
+    saved = await save_answers(response.id, 0, full, None)
     assert saved.saved
-    result = await submit(response["id"], saved.revision, survey, "en", None, world.force_ids[0])
+    result = await submit(response.id, saved.revision, survey, "en", None, world.force_ids[0])
     assert result.submitted, result.errors
     stored = await get_response(round_id, world.force_ids[0])
-    assert stored["status"] == "submitted"
-    assert "strategy_adopted" not in stored["answers"]
-    assert stored["answers"]["has_drug_strategy"] == "no"
-    again = await submit(response["id"], stored["revision"], survey, "en", None, world.force_ids[0])
+    assert stored.status == "submitted"
+    assert "strategy_adopted" not in stored.answers
+    assert stored.answers["has_drug_strategy"] == "no"
+    again = await submit(response.id, stored.revision, survey, "en", None, world.force_ids[0])
     assert not again.submitted and again.reason == "submitted"
-    late = await save_answers(response["id"], stored["revision"], {"has_drug_strategy": "yes"}, None)
+    late = await save_answers(response.id, stored.revision, {"has_drug_strategy": "yes"}, None)
     assert not late.saved and late.reason == "submitted"
 
 
@@ -176,7 +176,7 @@ async def test_submit_refused_with_missing_required(
     assert "Submit answers" not in check.text  # errors first
     forced = await client.post("/respond/submit", data={"revision": "0", "_csrf_token": csrf_token(check.text)})
     assert forced.status_code == 400
-    assert (await get_response(round_id, world.force_ids[0]))["status"] == "draft"
+    assert (await get_response(round_id, world.force_ids[0])).status == "draft"
 
 
 async def test_profile_answers_propose_changes_for_review(
@@ -214,17 +214,17 @@ async def test_profile_answers_propose_changes_for_review(
     )
     assert done.headers["location"] == "/respond/done"
     force = await get_force(world.force_ids[0])
-    assert (force["force_type"], force["size_band"], force["region"]) == ("national", "20000_plus", "europe")
+    assert (force.force_type, force.size_band, force.region) == ("national", "20000_plus", "europe")
     assert (await round_groups(round_id))[world.force_ids[0]]["region"] == "europe"
-    pending = {c["dimension"]: c for c in await list_changes("pending")}
-    assert {d: (c["old_value"], c["new_value"]) for d, c in pending.items()} == {
+    pending = {c.dimension: c for c in await list_changes("pending")}
+    assert {d: (c.old_value, c.new_value) for d, c in pending.items()} == {
         "force_type": ("national", "customs"),
         "size_band": ("20000_plus", "under_1000"),
         "region": ("europe", "africa"),
     }
-    assert {(c["force"], c["round"]) for c in pending.values()} == {(world.force_ids[0], round_id)}
-    assert sum(e["action"] == "profile_change.proposed" for e in await recent()) == 3
-    assert (await get_response(round_id, world.force_ids[0]))["answers"]["population_served"] == 2500000
+    assert {(c.force_id, c.round_id) for c in pending.values()} == {(world.force_ids[0], round_id)}
+    assert sum(e.action == "profile_change.proposed" for e in await recent()) == 3
+    assert (await get_response(round_id, world.force_ids[0])).answers["population_served"] == 2500000
 
 
 async def test_language_choice(client: httpx.AsyncClient, settings: Settings, surveys_dir: Path) -> None:

@@ -31,7 +31,7 @@ TYPED = "A long answer typed over an hour"
 
 async def _link(settings: Settings, round_id: int) -> tuple[int, str]:
     invitation = (await round_invitations(round_id))[0]
-    return invitation["id"], invitation_url("", settings.secret_key, invitation["nonce"])
+    return invitation.id, invitation_url("", settings.secret_key, invitation.nonce)
 
 
 async def _open(client: httpx.AsyncClient, link: str) -> None:
@@ -75,15 +75,15 @@ async def _assert_respondent_access_ended(
     assert "Your session has ended" in saved.text and "no longer valid" in saved.text
     assert TYPED in saved.text  # nothing typed is lost
     autosave = await client.post(
-        "/respond/section/profile",
+        "/respond/section/profile/autosave",
         data={"force_type": "city", "revision": "0", "action": "draft", "_csrf_token": token},
-        headers={"x-autosave": "1", "accept": "application/json"},
+        headers={"accept": "application/json"},
     )
     assert autosave.status_code == 403
     submitted = await client.post("/respond/submit", data={"revision": "0", "_csrf_token": token})
     assert submitted.status_code == 403
     after = await get_response(round_id, force_id)
-    assert after == before and after is not None and after["status"] == "draft"
+    assert after == before and after is not None and after.status == "draft"
 
 
 # Item 1: "New link" (and revoking or expiry) ends every session opened with the old link.
@@ -289,12 +289,12 @@ async def test_invalid_expired_revoked_and_replaced_links_look_the_same(
     world = await make_world(surveys_dir, forces=4, survey="force-profile.yaml")
     round_id = await open_test_round(world, settings.secret_key)
     invitations = await round_invitations(round_id)
-    links = [invitation_url("", settings.secret_key, i["nonce"]) for i in invitations]
+    links = [invitation_url("", settings.secret_key, i.nonce) for i in invitations]
     await Invitation.update({Invitation.expires_at: datetime.now(UTC) - timedelta(days=1)}).where(
-        Invitation.id == invitations[0]["id"]
+        Invitation.id == invitations[0].id
     )
-    await Invitation.update({Invitation.revoked_at: datetime.now(UTC)}).where(Invitation.id == invitations[1]["id"])
-    await replace_invitation(invitations[2]["id"], settings.secret_key)
+    await Invitation.update({Invitation.revoked_at: datetime.now(UTC)}).where(Invitation.id == invitations[1].id)
+    await replace_invitation(invitations[2].id, settings.secret_key)
     refused = {
         "invalid": "/r/not-a-real-token",
         "truncated": links[3][:-5],

@@ -24,9 +24,9 @@ async def test_changed_definition_is_a_new_version(app, surveys_dir: Path, tmp_p
     path.write_text(text.replace("Which best describes your organisation?", "What kind of force are you?", 1))
     changed = await sync_folder(folder)
     assert changed.created == ["force-profile 2026.1"]
-    versions = [v for v in await list_versions() if v["slug"] == "force-profile"]
-    assert len(versions) == 2 and versions[0]["content_hash"] != versions[1]["content_hash"]
-    newest, oldest = versions[0]["id"], versions[1]["id"]
+    versions = [v for v in await list_versions() if v.slug == "force-profile"]
+    assert len(versions) == 2 and versions[0].content_hash != versions[1].content_hash
+    newest, oldest = versions[0].id, versions[1].id
     assert (await load_version(newest)).question("force_type").label["en"].startswith("What kind")
     assert (await load_version(oldest)).question("force_type").label["en"].startswith("Which best")
 

@@ -8,15 +8,9 @@ from pathlib import Path
 import pytest
 
 from backend.demo.answers import random_answers
-from backend.surveys.answers import (
-    answer_to_form,
-    check_all,
-    form_to_answer,
-    parse_number,
-    read_page,
-    visible_answers,
-)
-from backend.surveys.files import load_file, load_text
+from backend.surveys.answers.checks import check_all, read_page, visible_answers
+from backend.surveys.answers.forms import answer_to_form, form_to_answer, parse_number
+from backend.surveys.format.files import load_file, load_text
 
 SURVEYS = Path(__file__).resolve().parents[2] / "surveys"
 

@@ -11,7 +11,7 @@ from backend.publication.basis import RoundBasis
 from backend.publication.charts import OWN_COLOUR, WITHHELD, chart_for
 from backend.publication.disclosure import DisclosedQuestion, disclose
 from backend.publication.specs import question_spec
-from backend.surveys.files import load_file
+from backend.surveys.format.files import load_file
 
 ALL = ("all", "all")
 SURVEY = load_file(Path(__file__).resolve().parents[2] / "surveys" / "drug-market-practice.yaml").survey
@@ -53,26 +53,26 @@ def test_numeric_uses_quartiles_and_own_value() -> None:
 
 def test_other_kinds_render() -> None:
     q = SURVEY.question("effort_allocation")
-    items = [i.code for i in q.items]
+    items = [i.code for i in q.settings.items]
     # two items with varied shares are shown; one that only one force uses (dominated) and the
     # ones nobody uses (every force alike) are withheld, item by item
     shares = [{items[0]: 20 + 5 * f, items[1]: 80 - 5 * f - (10 if f == 0 else 0)} for f in range(6)]
     shares[0][items[3]] = 10
     dq = disclosed_for(q.id, shares)
-    chart = chart_for(q, dq, dq.overall, SURVEY, "fr", own={q.items[0].code: 100})
+    chart = chart_for(q, dq, dq.overall, SURVEY, "fr", own={q.settings.items[0].code: 100})
     assert chart is not None
     assert [row[1] for row in chart.rows[:2]] == ["32.5%", "65.8%"]
     assert all(row[1] == WITHHELD for row in chart.rows[2:])
     q = SURVEY.question("priority_ranking")
-    codes = [i.code for i in q.items]
+    codes = [i.code for i in q.settings.items]
     rankings = [codes[f % 3 : f % 3 + 3] for f in range(6)]
     dq = disclosed_for(q.id, rankings)
-    chart = chart_for(q, dq, dq.overall, SURVEY, "es", own=[i.code for i in q.items[:3]])
+    chart = chart_for(q, dq, dq.overall, SURVEY, "es", own=[i.code for i in q.settings.items[:3]])
     assert chart is not None and len(chart.figure["data"]) == 3
     q = SURVEY.question("partner_frequency")
-    scale = [o.code for o in q.options]
-    dq = disclosed_for(q.id, [{r.code: scale[(f + i) % 3] for i, r in enumerate(q.rows)} for f in range(6)])
-    chart = chart_for(q, dq, dq.overall, SURVEY, "en", own={q.rows[0].code: q.options[0].code})
+    scale = [o.code for o in q.settings.options]
+    dq = disclosed_for(q.id, [{r.code: scale[(f + i) % 3] for i, r in enumerate(q.settings.rows)} for f in range(6)])
+    chart = chart_for(q, dq, dq.overall, SURVEY, "en", own={q.settings.rows[0].code: q.settings.options[0].code})
     assert chart is not None and "you:" in chart.figure["data"][0]["y"][0]
 
 

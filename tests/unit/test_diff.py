@@ -12,12 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from backend.cli.runtime import CliError
-from backend.cli.surveys_extra import diff_command
-from backend.surveys.definition import Survey
-from backend.surveys.diff import diff_surveys, format_diff
-from backend.surveys.files import load_file
-from backend.surveys.normalise import survey_to_data, to_yaml
-from backend.surveys.parser import parse_definition
+from backend.cli.surveys import diff_command
+from backend.surveys.format.diff import diff_surveys
+from backend.surveys.format.diff_text import format_diff
+from backend.surveys.format.files import load_file
+from backend.surveys.format.model import Survey
+from backend.surveys.format.normal_form import survey_to_data, to_yaml
+from backend.surveys.format.parse import parse_definition
 from tests.unit.test_definition_roundtrip import definitions
 
 SURVEYS = Path(__file__).resolve().parents[2] / "surveys"

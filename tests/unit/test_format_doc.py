@@ -21,13 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from backend.surveys.definition import Survey
-from backend.surveys.diff import diff_surveys, format_diff
-from backend.surveys.files import load_text
-from backend.surveys.jsonschema import schema_errors
-from backend.surveys.normalise import to_json
-from backend.surveys.parser import parse_definition
-from backend.surveys.yamlpos import load_located
+from backend.surveys.format.diff import diff_surveys
+from backend.surveys.format.diff_text import format_diff
+from backend.surveys.format.files import load_text
+from backend.surveys.format.model import Survey
+from backend.surveys.format.normal_form import to_json
+from backend.surveys.format.parse import parse_definition
+from backend.surveys.format.yaml_positions import load_located
+from tests.unit.schema_validation import DIALECTS, schema_errors, where
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "questionnaire-format.md"
 
@@ -83,7 +84,8 @@ def test_complete_examples_validate(block: Block) -> None:
     loaded = load_text(block.body, "example.yaml")
     assert [str(p) for p in loaded.problems] == []
     assert loaded.survey is not None
-    assert schema_errors(load_located(block.body).data) == []
+    for dialect in DIALECTS:
+        assert where(schema_errors(load_located(block.body).data, dialect=dialect)) == []
 
 
 @pytest.mark.parametrize("block", of_kind("questions"), ids=str)
@@ -102,11 +104,12 @@ def test_question_examples_validate(block: Block) -> None:
     survey, problems = parse_definition(data)
     assert [f"{p.path}: {p.message}" for p in problems] == []
     assert survey is not None
-    assert schema_errors(data) == []
+    for dialect in DIALECTS:
+        assert where(schema_errors(data, dialect=dialect)) == []
 
 
 def test_every_question_type_has_an_example() -> None:
-    from backend.surveys.definition import QUESTION_TYPES
+    from backend.surveys.kinds import QUESTION_TYPES
 
     seen = set()
     for b in of_kind("questions"):
@@ -115,7 +118,7 @@ def test_every_question_type_has_an_example() -> None:
 
 
 def test_every_condition_operator_has_an_example() -> None:
-    from backend.surveys.definition import COMPARE_OPS
+    from backend.surveys.format.model import COMPARE_OPS
 
     text = "\n".join(b.body for b in blocks() if b.kind in {"complete", "questions"})
     for op in (*COMPARE_OPS, "count_selected", "all", "any", "not"):
@@ -153,13 +156,15 @@ def test_no_untested_questionnaire_example() -> None:
 
 
 def test_the_document_names_every_key_type_and_operator() -> None:
-    from backend.surveys import spec
-    from backend.surveys.definition import COMPARE_OPS, QUESTION_TYPES
+    from backend.surveys.format import spec
+    from backend.surveys.format.model import COMPARE_OPS
+    from backend.surveys.kinds import KINDS, QUESTION_TYPES
+    from backend.surveys.kinds.choice import WIDGETS
 
     text = DOC.read_text(encoding="utf-8")
     names = {*spec.SURVEY_KEYS, *spec.SECTION_KEYS, *spec.OPTION_KEYS, *spec.CONSTRAINT_KEYS}
-    names |= {*spec.COMMON_QUESTION_KEYS, *(k for keys in spec.TYPE_KEYS.values() for k in keys)}
-    names |= {*QUESTION_TYPES, *COMPARE_OPS, *spec.PURPOSES, *spec.PUBLISH_POLICIES, *spec.WIDGETS, *spec.CHART_HINTS}
+    names |= {*spec.COMMON_QUESTION_KEYS, *(k for kind in KINDS.values() for k in kind.keys)}
+    names |= {*QUESTION_TYPES, *COMPARE_OPS, *spec.PURPOSES, *spec.PUBLISH_POLICIES, *WIDGETS, *spec.CHART_HINTS}
     missing = sorted(n for n in names if f"`{n}`" not in text)
     assert missing == []
 

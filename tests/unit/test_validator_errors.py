@@ -1,7 +1,7 @@
 """The validator's output, exactly: one `file:line:column: message` line per problem.
 
 One small bad file per kind of error, written inline, and the exact lines
-`backend.surveys.files.load_text` gives for it.
+`backend.surveys.format.files.load_text` gives for it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.surveys.files import load_file, load_text
+from backend.surveys.format.files import load_file, load_text
 
 SURVEYS = Path(__file__).resolve().parents[2] / "surveys"
 
@@ -64,8 +64,8 @@ def test_yaml_1_1_words_stay_text() -> None:
     assert loaded.problems == []
     assert loaded.survey is not None
     q = loaded.survey.question("q1")
-    assert [o.code for o in q.options] == ["yes", "no", "1000_4999"]
-    assert [o.label["en"] for o in q.options] == ["on", "off", "1,000 to 4,999"]
+    assert [o.code for o in q.settings.options] == ["yes", "no", "1000_4999"]
+    assert [o.label["en"] for o in q.settings.options] == ["on", "off", "1,000 to 4,999"]
 
 
 # ---- one bad file per kind of error -----------------------------------------------------
@@ -402,7 +402,7 @@ def test_codes_with_leading_zeros_do_not_crash_the_validator() -> None:
     )
     loaded = load_text(text, "bad.yaml")
     assert loaded.survey is not None, [str(p) for p in loaded.problems]
-    assert [o.code for o in loaded.survey.question("q1").options] in (["08", "017"], ["8", "17"])
+    assert [o.code for o in loaded.survey.question("q1").settings.options] in (["08", "017"], ["8", "17"])
 
 
 MERGE_KEY = HEAD + (

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 
 from backend.cli.runtime import CliError
 from backend.cli.xlsform import export_command, import_command
-from backend.surveys.conditions import parse_condition
-from backend.surveys.definition import AllOf, AnyOf, Compare, Condition, CountSelected, Not, Survey
-from backend.surveys.files import load_file
-from backend.surveys.normalise import content_hash
-from backend.surveys.parser import parse_definition
+from backend.surveys.format.conditions import parse_condition
+from backend.surveys.format.files import load_file
+from backend.surveys.format.model import AllOf, AnyOf, Compare, Condition, CountSelected, Not, Survey
+from backend.surveys.format.normal_form import content_hash
+from backend.surveys.format.parse import parse_definition
 from backend.surveys.xlsform.expressions import ExpressionError, parse_expression, to_expression
 from backend.surveys.xlsform.reader import import_xlsform
 from backend.surveys.xlsform.writer import write_xlsform

@@ -10,8 +10,8 @@ import pytest
 
 from backend.cli.runtime import CliError
 from backend.cli.xlsform import import_command
-from backend.surveys.definition import AllOf, AnyOf, Compare, Constraint, CountSelected, Not, Option
-from backend.surveys.files import load_file
+from backend.surveys.format.files import load_file
+from backend.surveys.format.model import AllOf, AnyOf, Compare, Constraint, CountSelected, Not, Option
 from backend.surveys.xlsform.expressions import ExpressionError, parse_expression
 from backend.surveys.xlsform.reader import import_xlsform, read_xlsform
 from tests.unit.xlsform_fixtures import EN, ES, FR, station_form, write_form
@@ -64,10 +64,10 @@ def test_question_types(station) -> None:
         "priorities": "ranking",
         "comments": "short_text",
     }
-    assert station.question("staff_count").integer is True
-    assert station.question("budget_share").integer is False
-    assert station.question("region").widget == "dropdown"
-    assert station.question("station_type").widget == "radios"
+    assert station.question("staff_count").settings.integer is True
+    assert station.question("budget_share").settings.integer is False
+    assert station.question("region").settings.widget == "dropdown"
+    assert station.question("station_type").settings.widget == "radios"
 
 
 def test_choices_translations_and_required(station) -> None:
@@ -76,20 +76,20 @@ def test_choices_translations_and_required(station) -> None:
     assert q.help == {"en": "Choose the closest.", "fr": "Choisissez le plus proche."}
     assert q.required is True
     assert q.required_message == {"en": "Please choose a type.", "fr": "Veuillez choisir un type."}
-    assert q.options == (
+    assert q.settings.options == (
         Option("city", {"en": "City", "fr": "Ville"}),
         Option("rural", {"en": "Rural", "fr": "Rurale"}),
         Option("mobile", {"en": "Mobile", "fr": "Mobile"}),
     )
     assert station.question("tactics").required is True  # an Excel TRUE cell
-    assert station.question("has_unit").options[0] == Option("yes", {"en": "Yes", "fr": "Oui"})
-    assert [o.code for o in station.question("priorities").items] == ["violence", "supply", "health"]
+    assert station.question("has_unit").settings.options[0] == Option("yes", {"en": "Yes", "fr": "Oui"})
+    assert [o.code for o in station.question("priorities").settings.items] == ["violence", "supply", "health"]
 
 
 def test_range_becomes_a_numbered_scale(station) -> None:
     q = station.question("confidence")
-    assert [o.code for o in q.options] == ["1", "2", "3", "4", "5"]
-    assert q.options[2].label == {"en": "3", "fr": "3"}
+    assert [o.code for o in q.settings.options] == ["1", "2", "3", "4", "5"]
+    assert q.settings.options[2].label == {"en": "3", "fr": "3"}
 
 
 def test_relevant_expressions_become_conditions(station) -> None:
@@ -143,7 +143,7 @@ def test_three_languages_and_default_from_settings(tmp_path: Path) -> None:
     assert survey.id == "three"  # no form_id: the file name
     assert survey.version == "1"  # no version
     assert survey.question("ok").label == {"es": "¿Bien?", "en": "Fine?", "fr": "Bien ?"}
-    assert survey.question("ok").options[0].label == {"en": "Yes", "fr": "Oui", "es": "Sí"}
+    assert survey.question("ok").settings.options[0].label == {"en": "Yes", "fr": "Oui", "es": "Sí"}
 
 
 def test_headers_are_case_insensitive_in_any_order_with_bare_codes(tmp_path: Path) -> None:
@@ -165,7 +165,7 @@ def test_headers_are_case_insensitive_in_any_order_with_bare_codes(tmp_path: Pat
     assert survey is not None
     assert survey.languages == ("en", "fr")
     assert survey.question("size").required is True
-    assert [o.code for o in survey.question("things").options] == ["a", "b"]
+    assert [o.code for o in survey.question("things").settings.options] == ["a", "b"]
 
 
 def test_plain_label_columns_are_english_by_default(tmp_path: Path) -> None:
@@ -214,7 +214,7 @@ def test_group_relevant_becomes_section_show_if_and_or_other(tmp_path: Path) -> 
     assert messages(problems) == [] and survey is not None
     assert [s.id for s in survey.sections] == ["main", "more"]
     assert survey.sections[1].show_if == Compare("police", "equals", "y")  # selected() on select_one
-    assert survey.question("police").other is True
+    assert survey.question("police").settings.other is True
 
 
 def test_constraint_without_message_gets_a_generic_one(tmp_path: Path) -> None:

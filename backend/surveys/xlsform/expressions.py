@@ -28,8 +28,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from backend.surveys.conditions import SELF
-from backend.surveys.definition import AllOf, AnyOf, Compare, Condition, CountSelected, Not
+from backend.surveys.format.conditions import SELF
+from backend.surveys.format.model import AllOf, AnyOf, Compare, Condition, CountSelected, Not
+from backend.surveys.kinds import KINDS
+from backend.surveys.kinds.base import QuestionKind
 
 
 class ExpressionError(ValueError):
@@ -228,22 +230,25 @@ class _Parser:
     def selected(self, first: Operand, second: Operand) -> dict[str, Any]:
         if first[0] == "ref" and second[0] == "lit":
             qid = first[1]
-            multiple = self.type_of(qid) == "multiple_choice"
-            return {"question": qid, "contains" if multiple else "equals": second[1]}
+            kind = self.kind_of(qid)
+            many = kind is not None and kind.selects_many
+            return {"question": qid, "contains" if many else "equals": second[1]}
         if first[0] == "lit" and isinstance(first[1], str) and second[0] == "ref":
             qid = second[1]
             words = first[1].split()
             if not words:
                 raise ExpressionError("selected() with an empty list of values")
-            if self.type_of(qid) == "number":
+            kind = self.kind_of(qid)
+            if kind is not None and kind.numeric_answer:
                 numbers = [_as_number(w) for w in words]
                 if all(n is not None for n in numbers):
                     return {"question": qid, "in": numbers}
             return {"question": qid, "in": words}
         raise ExpressionError("selected() needs a question and a quoted value, as in selected(${q}, 'x')")
 
-    def type_of(self, qid: str) -> str | None:
-        return self.self_type if qid == SELF else self.types.get(qid)
+    def kind_of(self, qid: str) -> QuestionKind[Any] | None:
+        qtype = self.self_type if qid == SELF else self.types.get(qid)
+        return KINDS.get(qtype) if qtype is not None else None
 
 
 def _describe(operand: Operand) -> str:
@@ -270,7 +275,8 @@ def parse_expression(text: str, types: Mapping[str, str], self_type: str | None 
     """The written-form condition (as `parse_condition` reads it) of an XLSForm expression.
 
     `types` gives our question type of each question id, `self_type` that of the question
-    a constraint belongs to: `selected()` means `contains` only for multiple choice.
+    a constraint belongs to: `selected()` means `contains` only for a kind whose answer is a
+    list of choices, and a `selected()` list holds numbers for a kind whose answer is a number.
     """
     return _Parser(text, types, self_type).parse()
 
@@ -284,12 +290,7 @@ def _literal(value: object) -> str:
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
             raise ExpressionError(f"the number {value!r} cannot be written in an XLSForm expression")
-        text = repr(value)
-        if "e" in text:
-            # XPath has no exponent notation: the exact decimal expansion reads back as the
-            # same number.
-            text = format(decimal.Decimal(value), "f")
-        return text
+        return _number_text(value)
     text = str(value)
     if "'" not in text:
         return f"'{text}'"
@@ -299,6 +300,15 @@ def _literal(value: object) -> str:
     # written as concat() of pieces, the apostrophes in double quotes (ODK and pyxform read it).
     pieces = [f"'{piece}'" for piece in text.split("'")]
     return "concat(" + ', "\'", '.join(pieces) + ")"
+
+
+def _number_text(value: int | float) -> str:
+    text = repr(value)
+    if "e" in text:
+        # XPath has no exponent notation: the exact decimal expansion reads back as the
+        # same number.
+        text = format(decimal.Decimal(value), "f")
+    return text
 
 
 def _ref(question: str) -> str:
@@ -311,7 +321,9 @@ def _wrapped(cond: Condition) -> str:
 
 
 def _value_list(values: object) -> str:
-    words = [str(v) for v in values] if isinstance(values, tuple | list) else [str(values)]
+    items = values if isinstance(values, tuple | list) else [values]
+    # Numbers as in comparisons (no exponent), so that a number question's list reads back as numbers.
+    words = [_number_text(v) if isinstance(v, int | float) and not isinstance(v, bool) else str(v) for v in items]
     if any(not w or any(c.isspace() for c in w) for w in words):
         raise ExpressionError("a value of an in / not_in list is empty or has a space; XLSForm lists cannot hold it")
     return _literal(" ".join(words))

@@ -5,7 +5,7 @@ Nothing is imported half-way: callers write a definition only when the problem l
 The converted data is also run through `parse_definition`, and its problems are reported
 against the row the question, option or group came from.
 
-Choices made where XLSForm says more than our model (see `__init__` for the column mapping):
+Choices made where XLSForm says more than our model (see `conventions.py` for the column mapping):
 - Questions outside any group go into a section of their own (id `main`, `main_2`, …; title:
   the form title); each run of ungrouped questions between groups becomes one such section.
 - A group inside a group is flattened into the outer section: its label is dropped and its
@@ -29,17 +29,19 @@ from typing import IO, Any
 
 import openpyxl
 
-from backend.surveys.definition import Survey
-from backend.surveys.parser import parse_definition
-from backend.surveys.spec import SLUG_PATTERN
-from backend.surveys.xlsform import PX, Row, XlsFormProblem, language_code, read_sheet
-from backend.surveys.xlsform.types import COMPOSITE, Group, TypeConverter, our_type
+from backend.surveys.format.model import Survey
+from backend.surveys.format.parse import parse_definition
+from backend.surveys.format.spec import SLUG_PATTERN
+from backend.surveys.xlsform import rows
+from backend.surveys.xlsform.cells import ImportState
+from backend.surveys.xlsform.conventions import PX, language_code
+from backend.surveys.xlsform.questions import Group, group_kinds, group_question, our_type, question, setting_columns
+from backend.surveys.xlsform.sheets import Row, XlsFormProblem, read_sheet
 
-#: Our written-form keys → the column a problem with them points at.
+#: Our written-form keys → the column a problem with them points at (a setting `key`: `px_key`).
 _COLUMN_OF = {"id": "name", "show_if": "relevant", "help": "hint", "constraints": "constraint", "options": "choices"}
 _COLUMN_OF |= {"title": "form_title", "intro": "px_intro", "rows": "rows", "items": "choices", "languages": "languages"}
-_COLUMN_OF |= {k: PX + k for k in ("publish", "chart", "other", "other_label", "dont_know", "not_applicable", "top")}
-_COLUMN_OF |= {k: PX + k for k in ("unit", "min", "max", "max_length", "description", "privacy_notice", "purpose")}
+_COLUMN_OF |= {k: PX + k for k in ("publish", "chart", "description", "privacy_notice", "purpose")}
 
 
 def _structure(words: list[str]) -> str | None:
@@ -58,141 +60,158 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-class _Converter(TypeConverter):
-    """The whole workbook: settings, choice lists and the survey sheet's groups; cells and types come from its bases."""
+def _document(state: ImportState, settings: Row | None, name: str) -> dict[str, Any]:
+    """The questionnaire's own keys, from the settings sheet."""
+    state.locations[()] = (settings.sheet, settings.number) if settings else ("settings", None)
+    get = settings.word if settings else (lambda _: "")
+    text = (lambda c: settings.text(c, state.default)) if settings else (lambda _: {})
+    form_id = _slug(get("form_id")) or _slug(name) or "imported-form"
+    fallback = get("form_title") or get("form_id") or name
+    state.title = text(PX + "title") or {lang: fallback for lang in state.languages}
+    data: dict[str, Any] = {"id": form_id, "version": get("version") or "1", "title": state.title}
+    data |= {"default_language": state.default, "languages": list(state.languages)}
+    for key in ("description", "privacy_notice"):
+        if text(PX + key):
+            data[key] = text(PX + key)
+    if get(PX + "purpose"):
+        data["purpose"] = get(PX + "purpose")
+    return data
 
-    def document(self, settings: Row | None, name: str) -> dict[str, Any]:
-        self.locations[()] = (settings.sheet, settings.number) if settings else ("settings", None)
-        get = settings.word if settings else (lambda _: "")
-        text = (lambda c: settings.text(c, self.default)) if settings else (lambda _: {})
-        form_id = _slug(get("form_id")) or _slug(name) or "imported-form"
-        fallback = get("form_title") or get("form_id") or name
-        self.title = text(PX + "title") or {lang: fallback for lang in self.languages}
-        data: dict[str, Any] = {"id": form_id, "version": get("version") or "1", "title": self.title}
-        data |= {"default_language": self.default, "languages": list(self.languages)}
-        for key in ("description", "privacy_notice"):
-            if text(PX + key):
-                data[key] = text(PX + key)
-        if get(PX + "purpose"):
-            data["purpose"] = get(PX + "purpose")
-        return data
 
-    def read_choices(self, rows: list[Row]) -> None:
-        for row in rows:
-            self.unsupported_columns(row)
-            list_name, code = row.word("list_name"), row.word("name")
-            if not list_name or not code:
-                self.problem(row, "a choice needs both list_name and name")
-                continue
-            choices = self.lists.setdefault(list_name, [])
-            if any(c == code for _, c in choices):
-                self.problem(row, f'choice "{code}" appears twice in list "{list_name}"')
-                continue
-            choices.append((row, code))
+def _read_choices(state: ImportState, choice_rows: list[Row]) -> None:
+    for row in choice_rows:
+        rows.unsupported_columns(state, row)
+        list_name, code = row.word("list_name"), row.word("name")
+        if not list_name or not code:
+            state.problem(row, "a choice needs both list_name and name")
+            continue
+        choices = state.lists.setdefault(list_name, [])
+        if any(c == code for _, c in choices):
+            state.problem(row, f'choice "{code}" appears twice in list "{list_name}"')
+            continue
+        choices.append((row, code))
 
-    def read_survey(self, rows: list[Row]) -> None:
-        for row in rows:  # types first: an expression may name a question further down
-            words = row.word("type").split() or ["?"]
-            if _structure(words) == "begin_group":
-                self.group_names.add(row.word("name"))
-                if row.word(PX + "type") in COMPOSITE:
-                    self.types[row.word("name")] = row.word(PX + "type")
-            elif qtype := our_type(words, row):
-                self.types.setdefault(row.word("name"), qtype)
-        stack: list[Group] = []
-        for row in rows:
-            words = row.word("type").split()
-            structure = _structure(words) if words else None
-            in_repeat = any(g.kind == "repeat" for g in stack)
-            if structure == "begin_repeat":
-                if not in_repeat:
-                    self.problem(row, f"repeats are not supported ({row.word('type')})")
-                stack.append(Group("repeat", row))
-            elif structure in {"end_group", "end_repeat"}:
-                if not stack or (stack[-1].kind == "repeat") != (structure == "end_repeat"):
-                    self.problem(row, f'"{row.word("type")}" has no matching begin')
-                else:
-                    self.close(stack.pop(), stack)
-            elif in_repeat:  # reported once, at the repeat; only its groups are followed
-                if structure == "begin_group":
-                    stack.append(Group("flat", row))
-            elif not words:
-                self.problem(row, "the row has no type")
-            elif structure == "begin_group":
-                self.unsupported_columns(row)
-                self.open(row, stack)
-            elif stack and stack[-1].kind in COMPOSITE:
-                self.unsupported_columns(row)
-                stack[-1].children.append(row)
-            else:
-                if words[0].lower() != "calculate":
-                    self.unsupported_columns(row)
-                if built := self.question(row, words):
-                    self.add(*built, row, stack)
-        for group in stack:
-            self.problem(group.row, f'"{group.row.word("type")}" has no matching end')
 
-    def open(self, row: Row, stack: list[Group]) -> None:
-        px, name = row.word(PX + "type"), row.word("name")
-        condition = self.condition(row, "relevant")
-        if any(g.kind in COMPOSITE for g in stack):
-            self.problem(row, "a group inside a matrix or allocation group is not supported")
-            stack.append(Group("flat", row))
-        elif px in COMPOSITE:
-            stack.append(Group(px, row, condition))
-        elif px:
-            self.problem(row, f'px_type "{px}" does not fit a group (only matrix or allocation)')
-            stack.append(Group("flat", row))
-        elif stack:  # a nested group: flattened into the section that holds it
-            stack.append(Group("flat", row, condition))
+def _read_types(state: ImportState, survey_rows: list[Row]) -> None:
+    """Our type of every question name first: an expression may name a question further down."""
+    for row in survey_rows:
+        words = row.word("type").split() or ["?"]
+        if _structure(words) == "begin_group":
+            state.group_names.add(row.word("name"))
+            if row.word(PX + "type") in group_kinds():
+                state.types[row.word("name")] = row.word(PX + "type")
+        elif qtype := our_type(words, row):
+            state.types.setdefault(row.word("name"), qtype)
+
+
+def _read_survey(state: ImportState, survey_rows: list[Row]) -> None:
+    _read_types(state, survey_rows)
+    stack: list[Group] = []
+    for row in survey_rows:
+        words = row.word("type").split()
+        structure = _structure(words) if words else None
+        if any(g.kind == "repeat" for g in stack):
+            _in_repeat(state, row, structure, stack)
+        elif structure == "begin_repeat":
+            state.problem(row, f"repeats are not supported ({row.word('type')})")
+            stack.append(Group("repeat", row))
+        elif structure in {"end_group", "end_repeat"}:
+            _end(state, row, structure, stack)
+        elif not words:
+            state.problem(row, "the row has no type")
+        elif structure == "begin_group":
+            rows.unsupported_columns(state, row)
+            _open(state, row, stack)
+        elif stack and stack[-1].kind in group_kinds():
+            rows.unsupported_columns(state, row)
+            stack[-1].children.append(row)
         else:
-            title = row.text("label", self.default) or ({lang: name for lang in self.languages} if name else {})
-            section: dict[str, Any] = {"id": name or None, "title": title}
-            if intro := row.text(PX + "intro", self.default):
-                section["intro"] = intro
-            if condition is not None:
-                section["show_if"] = condition
-            self.locations[("sections", len(self.sections))] = (row.sheet, row.number)
-            self.sections.append({**section, "questions": []})
-            self.default_open = False
-            stack.append(Group("section", row))
+            _question_row(state, row, words, stack)
+    for group in stack:
+        state.problem(group.row, f'"{group.row.word("type")}" has no matching end')
 
-    def close(self, group: Group, stack: list[Group]) -> None:
-        if group.kind in COMPOSITE and not any(g.kind == "repeat" for g in stack):
-            self.add(*self.composite(group), group.row, stack)
 
-    def add(self, q: dict[str, Any], option_rows: dict[tuple[str, int], Row], row: Row, stack: list[Group]) -> None:
-        conditions = [g.condition for g in stack if g.kind == "flat" and g.condition is not None]
-        if conditions:
-            conditions += [q["show_if"]] if "show_if" in q else []
-            q["show_if"] = conditions[0] if len(conditions) == 1 else {"all": conditions}
-        if not any(g.kind == "section" for g in stack) and not self.default_open:
-            taken, sid, n = self.group_names | {s["id"] for s in self.sections}, "main", 1
-            while sid in taken:
-                n += 1
-                sid = f"main_{n}"
-            self.locations[("sections", len(self.sections))] = self.locations[()]
-            self.sections.append({"id": sid, "title": dict(self.title), "questions": []})
-            self.default_open = True
-        path = ("sections", len(self.sections) - 1, "questions", len(self.sections[-1]["questions"]))
-        self.locations[path] = (row.sheet, row.number)
-        for (key, i), option_row in option_rows.items():
-            self.locations[(*path, key, i)] = (option_row.sheet, option_row.number)
-        self.sections[-1]["questions"].append(q)
+def _question_row(state: ImportState, row: Row, words: list[str], stack: list[Group]) -> None:
+    if words[0].lower() != "calculate":  # a calculation is reported as unsupported once, by `question`
+        rows.unsupported_columns(state, row)
+    if built := question(state, row, words):
+        _add(state, *built, row, stack)
 
-    # ---- after conversion ----------------------------------------------------------------------
 
-    def locate(self, path: tuple[object, ...], message: str) -> XlsFormProblem:
-        """A parse_definition problem, placed at the row (and column) its part came from."""
-        n = next(n for n in range(len(path), -1, -1) if path[:n] in self.locations)
-        (sheet, row), tail = self.locations[path[:n]], path[n:]
-        column = next((p for p in tail if isinstance(p, str)), "")
-        if column == "constraints":
-            number = tail[1] + 1 if len(tail) > 1 and isinstance(tail[1], int) else 1
-            column = "constraint_message" if "message" in tail[2:] else "constraint"
-            column = column if number == 1 else f"{PX}{column}_{number}"
-        column = _COLUMN_OF.get(column, column)
-        return XlsFormProblem(sheet, row, f"{column}: {message}" if column else message)
+def _in_repeat(state: ImportState, row: Row, structure: str | None, stack: list[Group]) -> None:
+    """Inside a repeat (reported once, at the repeat) only its groups are followed, to find its end."""
+    if structure in {"begin_repeat", "begin_group"}:
+        stack.append(Group("repeat" if structure == "begin_repeat" else "flat", row))
+    elif structure in {"end_group", "end_repeat"}:
+        _end(state, row, structure, stack)
+
+
+def _end(state: ImportState, row: Row, structure: str, stack: list[Group]) -> None:
+    if not stack or (stack[-1].kind == "repeat") != (structure == "end_repeat"):
+        state.problem(row, f'"{row.word("type")}" has no matching begin')
+        return
+    group = stack.pop()
+    if group.kind in group_kinds() and not any(g.kind == "repeat" for g in stack):
+        _add(state, *group_question(state, group), group.row, stack)
+
+
+def _open(state: ImportState, row: Row, stack: list[Group]) -> None:
+    px, name = row.word(PX + "type"), row.word("name")
+    condition = rows.condition(state, row, "relevant")
+    if any(g.kind in group_kinds() for g in stack):
+        state.problem(row, "a group inside a matrix or allocation group is not supported")
+        stack.append(Group("flat", row))
+    elif px in group_kinds():
+        stack.append(Group(px, row, condition))
+    elif px:
+        state.problem(row, f'px_type "{px}" does not fit a group (only matrix or allocation)')
+        stack.append(Group("flat", row))
+    elif stack:  # a nested group: flattened into the section that holds it
+        stack.append(Group("flat", row, condition))
+    else:
+        title = row.text("label", state.default) or ({lang: name for lang in state.languages} if name else {})
+        section: dict[str, Any] = {"id": name or None, "title": title}
+        if intro := row.text(PX + "intro", state.default):
+            section["intro"] = intro
+        if condition is not None:
+            section["show_if"] = condition
+        state.locations[("sections", len(state.sections))] = (row.sheet, row.number)
+        state.sections.append({**section, "questions": []})
+        state.default_open = False
+        stack.append(Group("section", row))
+
+
+def _add(state: ImportState, q: dict[str, Any], option_rows: dict[Any, Row], row: Row, stack: list[Group]) -> None:
+    conditions = [g.condition for g in stack if g.kind == "flat" and g.condition is not None]
+    if conditions:
+        conditions += [q["show_if"]] if "show_if" in q else []
+        q["show_if"] = conditions[0] if len(conditions) == 1 else {"all": conditions}
+    if not any(g.kind == "section" for g in stack) and not state.default_open:
+        taken, sid, n = state.group_names | {s["id"] for s in state.sections}, "main", 1
+        while sid in taken:
+            n += 1
+            sid = f"main_{n}"
+        state.locations[("sections", len(state.sections))] = state.locations[()]
+        state.sections.append({"id": sid, "title": dict(state.title), "questions": []})
+        state.default_open = True
+    path = ("sections", len(state.sections) - 1, "questions", len(state.sections[-1]["questions"]))
+    state.locations[path] = (row.sheet, row.number)
+    for (key, i), option_row in option_rows.items():
+        state.locations[(*path, key, i)] = (option_row.sheet, option_row.number)
+    state.sections[-1]["questions"].append(q)
+
+
+def _locate(state: ImportState, path: tuple[object, ...], message: str) -> XlsFormProblem:
+    """A parse_definition problem, placed at the row (and column) its part came from."""
+    n = next(n for n in range(len(path), -1, -1) if path[:n] in state.locations)
+    (sheet, row), tail = state.locations[path[:n]], path[n:]
+    column = next((p for p in tail if isinstance(p, str)), "")
+    if column == "constraints":
+        number = tail[1] + 1 if len(tail) > 1 and isinstance(tail[1], int) else 1
+        column = "constraint_message" if "message" in tail[2:] else "constraint"
+        column = column if number == 1 else f"{PX}{column}_{number}"
+    column = _COLUMN_OF.get(column, PX + column if column in setting_columns() else column)
+    return XlsFormProblem(sheet, row, f"{column}: {message}" if column else message)
 
 
 def _default_language(settings: Row | None, languages: list[str], problems: list[XlsFormProblem]) -> str:
@@ -225,18 +244,18 @@ def _convert(
     default = _default_language(settings, languages, problems)
     if default not in languages:
         languages.insert(0, default)
-    conv = _Converter(default, languages, problems)
-    data = conv.document(settings, name)
-    conv.read_choices(read["choices"])
-    conv.read_survey(read["survey"])
-    data["sections"] = conv.sections
-    if not conv.sections:
+    state = ImportState(default, languages, problems)
+    data = _document(state, settings, name)
+    _read_choices(state, read["choices"])
+    _read_survey(state, read["survey"])
+    data["sections"] = state.sections
+    if not state.sections:
         problems.append(XlsFormProblem("survey", None, "there are no questions to import"))
     survey = None
     if not any(p.row in {None, 1} for p in problems):  # a broken sheet would only give knock-on problems
         survey, found = parse_definition(data)
         reported = {(p.sheet, p.row) for p in problems}
-        located = [conv.locate(p.path, p.message) for p in found]
+        located = [_locate(state, p.path, p.message) for p in found]
         problems += [p for p in located if p.row is None or (p.sheet, p.row) not in reported]
     order = {None: 0, "survey": 1, "choices": 2, "settings": 3}
     problems.sort(key=lambda p: (order.get(p.sheet, 4), p.row or 0))

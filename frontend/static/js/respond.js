@@ -2,8 +2,9 @@
    - questions whose condition depends on this page appear and disappear as you answer;
    - "none of these"-style options clear the other choices, and the other way round;
    - allocation totals are shown as you type;
-   - answers are saved as you type (a draft save; nothing is required yet), with the
-     revision kept up to date so an old save never overwrites a newer one. */
+   - answers are saved as you type (POST /respond/section/{id}/autosave: a draft save, nothing
+     is required yet; JSON back), with the revision kept up to date so an old save never
+     overwrites a newer one. */
 (function () {
   "use strict";
   var form = document.querySelector("form[data-autosave]");
@@ -30,9 +31,9 @@
     var questions = form.querySelectorAll("[data-question]");
     for (var i = 0; i < questions.length; i++) {
       var id = questions[i].getAttribute("data-question");
-      var type = questions[i].getAttribute("data-type");
       var v = values[id];
-      if (type === "multiple_choice") { answers[id] = v || null; }
+      /* A question whose answer is a list of choices (its kind says so in the page). */
+      if (questions[i].hasAttribute("data-selects-many")) { answers[id] = v || null; }
       else if (v && v[0] !== "") { answers[id] = v[0]; }
       else { answers[id] = null; }
     }
@@ -137,13 +138,11 @@
     if (!window.fetch) { return; }
     if (saving) { pending = true; return; }
     saving = true;
-    var values = fieldValues();
-    values.action = ["draft"];
-    // form.action would be the buttons named "action": read the attribute itself.
-    window.fetch(form.getAttribute("action"), {
+    // The page's own fields, to the JSON route beside the page (a draft: nothing required yet).
+    window.fetch(form.getAttribute("data-autosave"), {
       method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Autosave": "1", "Accept": "application/json" },
-      body: encode(values)
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" },
+      body: encode(fieldValues())
     }).then(function (response) { return response.json().then(function (body) { return { status: response.status, body: body }; }); })
       .then(function (result) {
         var body = result.body;

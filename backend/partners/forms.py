@@ -1,0 +1,40 @@
+"""The staff forms for forces and people, and the account page's password form."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from backend.web.forms import Form
+
+
+class NewForce(Form):
+    stripped: ClassVar[frozenset[str]] = frozenset({"name", "code", "country", "region", "force_type", "size_band"})
+
+    name: str = ""
+    #: short, lower-case letters, digits and hyphens, unique
+    code: str = ""
+    country: str = ""
+    region: str = ""
+    force_type: str = ""
+    size_band: str = ""
+
+
+class NewPerson(Form):
+    stripped: ClassVar[frozenset[str]] = frozenset({"person_name", "email", "role", "force", "can_respond"})
+
+    person_name: str = ""
+    email: str = ""
+    #: admin | analyst | partner
+    role: str = ""
+    #: the force's id, for a partner contact
+    force: str = ""
+    #: "yes": answers questionnaires for the force
+    can_respond: str = ""
+
+
+class ChangePassword(Form):
+    stripped: ClassVar[frozenset[str]] = frozenset({"current"})
+
+    current: str = ""
+    new: str = ""
+    repeat: str = ""

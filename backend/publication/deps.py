@@ -1,0 +1,110 @@
+"""What the partner routes (the dashboard pages and the publication API) are given: the
+published round they ask for, with their own force's answers, and trends across rounds.
+
+Both are built only from published snapshots (disclosure-controlled; the latest version of
+each round) and the viewer's own force's answers. Registered on the controllers:
+`dependencies = {"published": Provide(provide_published)}` for routes with a `round_id`,
+`{"trends": Provide(provide_trends)}` for routes with a `questionnaire_id`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request
+from litestar.exceptions import NotFoundException
+from litestar.params import FromQuery
+
+from backend.audit.refusals import refused
+from backend.partners.peer_groups import ALL, label
+from backend.partners.services import get_force
+from backend.publication.dashboard import GroupChoice, group_choices, parse_group
+from backend.publication.disclosure import DisclosedRound
+from backend.publication.schemas import PublicationRow
+from backend.publication.services import get_publication, published_rounds
+from backend.publication.trends import Trend, TrendRound, build_trends
+from backend.responses.schemas import ResponseStatus
+from backend.responses.services import get_response
+from backend.rounds.schemas import RoundRow
+from backend.rounds.services import get_round, round_groups
+from backend.security.roles import Viewer
+from backend.surveys.services import load_version
+from backend.web.params import Injected, PathId
+
+
+@dataclass(frozen=True)
+class Published:
+    publication: PublicationRow
+    disclosed: DisclosedRound
+    round: RoundRow
+    #: the viewer's own force's submitted answers ({} for staff, or before submitting)
+    own: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Trends:
+    trends: list[Trend]
+    #: the groups the viewer may choose, and the one chosen
+    choices: list[GroupChoice]
+    chosen: tuple[str, str]
+    #: `group` as asked for, or "all"
+    group: str
+    rounds: list[TrendRound]
+
+
+async def _own_answers(viewer: Viewer, round_id: int) -> dict[str, Any]:
+    if viewer.force_id is None:
+        return {}
+    response = await get_response(round_id, viewer.force_id)
+    if response is None or response.status != ResponseStatus.SUBMITTED:
+        return {}
+    return response.answers
+
+
+async def provide_published(request: Request[Any, Any, Any], viewer: Injected[Viewer], round_id: PathId) -> Published:
+    """The round's latest publication (404 while the round is unpublished: audited, as a
+    partner asking for results before they are published may be trying to get at answers)."""
+    found = await get_publication(round_id)
+    round_row = await get_round(round_id)
+    if found is None or round_row is None:
+        await refused(request, viewer, "not_published", f"round:{round_id}")
+        raise NotFoundException("These results have not been published.")
+    publication, disclosed = found
+    return Published(publication, disclosed, round_row, await _own_answers(viewer, round_id))
+
+
+async def force_groups(viewer: Viewer, round_id: int | None) -> dict[str, str] | None:
+    """The viewer's force's peer groups: as frozen in the round if it took part, else current."""
+    if viewer.force_id is None:
+        return None
+    if round_id is not None:
+        frozen = (await round_groups(round_id)).get(viewer.force_id)
+        if frozen:
+            return frozen
+    force = await get_force(viewer.force_id)
+    return None if force is None else force.groups()
+
+
+async def _trend_rounds(questionnaire_id: int) -> list[TrendRound]:
+    rounds = [r for r in await published_rounds() if r.questionnaire_id == questionnaire_id]
+    out = []
+    for r in sorted(rounds, key=lambda r: r.round_id):
+        found = await get_publication(r.round_id)
+        if found is not None:
+            out.append(TrendRound(r.round_id, r.title, await load_version(r.version_id), found[1]))
+    return out
+
+
+async def provide_trends(viewer: Injected[Viewer], questionnaire_id: PathId, group: FromQuery[str] = "all") -> Trends:
+    """How the chosen group's published figures moved from round to round (`group` is `all` or
+    `dimension:value`; partners may choose their own force's groups). 404 with fewer than two
+    published rounds of the questionnaire."""
+    rounds = await _trend_rounds(questionnaire_id)
+    if len(rounds) < 2:
+        raise NotFoundException("Trends need at least two published rounds of the same questionnaire.")
+    latest = rounds[-1]
+    choices = group_choices(await force_groups(viewer, None), viewer.is_staff, latest.disclosed)
+    chosen = parse_group(group, choices)
+    lang = viewer.language if viewer.language in latest.survey.languages else latest.survey.default_language
+    trends = build_trends(rounds, chosen, lang, label(*chosen))
+    return Trends(trends, choices, chosen, group if chosen != ALL else "all", rounds)

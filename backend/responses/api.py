@@ -1,0 +1,112 @@
+"""Autosave: respondent pages save drafts as people type (`respond.js`), in JSON.
+
+The page itself posts to `POST /respond/section/{id}` and gets HTML (`controllers.py`);
+scripts post the same fields here and get an `AutosaveResult`. Like every POST, this needs the
+session's CSRF token: the page's `_csrf_token` field, or the `X-CSRFToken` header.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from litestar import Controller, MediaType, Response, post
+from litestar.di import Provide
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Body, FromPath
+
+from backend.responses.deps import Respondent, load_respondent, page_revision
+from backend.responses.services import save_answers
+from backend.surveys import read_page
+from backend.web.errors import refusals
+from backend.web.forms import FormFields, form_lists
+from backend.web.params import Injected
+
+
+class FieldError(msgspec.Struct):
+    #: the form field to correct (the question's id, or one of its parts)
+    field: str
+    message: str
+
+
+class AutosaveResult(msgspec.Struct, omit_defaults=True):
+    saved: bool
+    #: the response's revision now: send it with the next save (absent when the round is closed)
+    revision: int | None = None
+    #: why nothing was saved: `invalid` (see `errors`), `conflict` (someone else saved since
+    #: this revision), `submitted`, or `closed` (the round no longer takes answers)
+    reason: Literal["invalid", "conflict", "submitted", "closed"] | None = None
+    #: every answer on the page that cannot be saved, in the respondent's language
+    errors: list[FieldError] = []
+
+
+def _result(status: int, result: AutosaveResult) -> Response[AutosaveResult]:
+    return Response(result, status_code=status, media_type=MediaType.JSON)
+
+
+_PAGE_FIELDS = Body(
+    media_type=RequestEncodingType.URL_ENCODED,
+    title="The page's fields",
+    description="What the page's form holds, as it would post it: each question's fields and "
+    "`revision`, the revision the page was rendered with (or the last autosave returned).",
+)
+
+
+class AutosaveController(Controller):
+    path = "/respond/section"
+    tags = ["respondents"]
+    dependencies = {"respondent": Provide(load_respondent)}
+
+    @post(
+        "/{section_id:str}/autosave",
+        summary="Save a draft of a questionnaire page",
+        status_code=200,
+        responses={
+            409: ResponseSpec(
+                AutosaveResult,
+                description="Not saved: someone else saved since (`conflict`), or the response is "
+                "submitted or the round closed; nothing changed",
+                generate_examples=False,
+            ),
+            422: ResponseSpec(
+                AutosaveResult,
+                description="Not saved: an answer on the page is not valid (`errors`); nothing changed",
+                generate_examples=False,
+            ),
+            **refusals(
+                403,
+                404,
+                says={
+                    403: "No respondent session (open the personal link), or the link is no longer "
+                    "valid; also a missing or wrong CSRF token",
+                    404: "The questionnaire has no such page; nothing changed",
+                },
+            ),
+        },
+    )
+    async def autosave(
+        self,
+        section_id: FromPath[str],
+        respondent: Injected[Respondent],
+        data: Annotated[FormFields, _PAGE_FIELDS],
+    ) -> Response[AutosaveResult]:
+        """Save the page's answers as a draft (nothing is required yet) if every answer on it is
+        valid and `revision` is still the response's revision."""
+        r = respondent
+        section = r.section(section_id)
+        if section is None:
+            raise NotFoundException()
+        if not r.editable:
+            return _result(409, AutosaveResult(saved=False, reason="closed"))
+        form = form_lists(data)
+        revision = page_revision((form.get("revision") or [""])[0])
+        result = read_page(r.survey, section, form, r.answers, lang=r.lang, require=False)
+        if result.errors:
+            errors = [FieldError(e.field, e.message) for e in result.errors]
+            return _result(422, AutosaveResult(False, r.response.revision, "invalid", errors))
+        saved = await save_answers(r.response.id, revision, result.answers, r.invitation.person_id)
+        if not saved.saved:
+            return _result(409, AutosaveResult(False, saved.revision, saved.reason))  # type: ignore[arg-type]
+        return _result(200, AutosaveResult(True, saved.revision))

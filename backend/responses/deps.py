@@ -1,0 +1,148 @@
+"""The respondent, as a dependency: which invitation, round, questionnaire, response and
+language this session answers for, checked on every request; and what the pages show.
+
+The respondent routes declare `respondent: Injected[Respondent]` (`dependencies =
+{"respondent": Provide(load_respondent)}` on their controllers): a session without a valid
+link never reaches the handler. The page save alone takes `respondent_or_refusal`, to show
+what was typed when the link stopped being valid while the page was open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request
+from litestar.exceptions import PermissionDeniedException
+
+from backend.audit.refusals import refused
+from backend.i18n import negotiate
+from backend.responses.schemas import ResponseRow, ResponseStatus
+from backend.responses.services import get_or_create
+from backend.rounds.schemas import InvitationContext, RoundStatus
+from backend.rounds.services import invitation_context
+from backend.security.roles import INVITATION_KEY, LINK_KEY
+from backend.surveys import Answers, Section, Survey, evaluate, section_status, visible_answers
+from backend.surveys.services import load_version
+from backend.web.params import form_int
+
+LANG_KEY = "respondent_lang"
+#: What a respondent session holds; all of it goes when the link stops being valid.
+RESPONDENT_KEYS = (INVITATION_KEY, LINK_KEY, LANG_KEY)
+#: Left in a session whose link stopped being valid, so that every later respondent page
+#: (another tab, autosave) says why rather than "open your link".
+LINK_ENDED_KEY = "invitation_link_ended"
+
+NO_LINK = "Open the personal link you were sent to answer the questionnaire."
+LINK_ENDED = "Your link is no longer valid. Ask the project team for a new one."
+
+
+@dataclass
+class Respondent:
+    invitation: InvitationContext
+    survey: Survey
+    response: ResponseRow
+    lang: str
+
+    @property
+    def editable(self) -> bool:
+        return self.invitation.round_status == RoundStatus.OPEN and self.response.status == ResponseStatus.DRAFT
+
+    @property
+    def answers(self) -> Answers:
+        return self.response.answers
+
+    def shown_sections(self) -> list[Section]:
+        kept = visible_answers(self.survey, self.answers)
+        return [s for s in self.survey.sections if s.show_if is None or evaluate(s.show_if, kept)]
+
+    def section(self, section_id: str) -> Section | None:
+        for s in self.survey.sections:
+            if s.id == section_id:
+                return s
+        return None
+
+    def next_section(self, section: Section) -> Section | None:
+        shown = self.shown_sections()
+        ids = [s.id for s in self.survey.sections]
+        later = ids[ids.index(section.id) + 1 :]
+        for s in shown:
+            if s.id in later:
+                return s
+        return None
+
+    def previous_section(self, section: Section) -> Section | None:
+        shown = self.shown_sections()
+        ids = [s.id for s in self.survey.sections]
+        earlier = ids[: ids.index(section.id)]
+        candidates = [s for s in shown if s.id in earlier]
+        return candidates[-1] if candidates else None
+
+    def task_list(self) -> list[tuple[Section, str]]:
+        return [(s, section_status(self.survey, s, self.answers)) for s in self.shown_sections()]
+
+
+def choose_language(request: Request[Any, Any, Any], survey: Survey, person_language: str | None) -> str:
+    session = request.scope.get("session")
+    chosen = session.get(LANG_KEY) if isinstance(session, dict) else None
+    if chosen in survey.languages:
+        return str(chosen)
+    if person_language in survey.languages:
+        return str(person_language)
+    return negotiate(request.headers.get("accept-language"), survey.languages, survey.default_language)
+
+
+def end_respondent_access(request: Request[Any, Any, Any]) -> None:
+    """Forget the invitation (and what came with it) but keep the rest of the session."""
+    session = request.scope.get("session")
+    if isinstance(session, dict) and any(key in session for key in RESPONDENT_KEYS):
+        kept = {k: v for k, v in session.items() if k not in RESPONDENT_KEYS}
+        request.set_session({**kept, LINK_ENDED_KEY: True})
+
+
+async def load_respondent(request: Request[Any, Any, Any]) -> Respondent:
+    """The respondent this session belongs to, checked against the database on every request:
+    a session opened with a link that was since replaced, revoked or has expired loses its
+    respondent access here, before anything is read or written."""
+    session = request.scope.get("session")
+    invitation_id = session.get(INVITATION_KEY) if isinstance(session, dict) else None
+    link_hash = session.get(LINK_KEY) if isinstance(session, dict) else None
+    if not isinstance(invitation_id, int):
+        ended = isinstance(session, dict) and session.get(LINK_ENDED_KEY)
+        await refused(request, None, "no_respondent_session")
+        raise PermissionDeniedException(LINK_ENDED if ended else NO_LINK)
+    # Sessions opened before links were recorded in them have no link hash: they end too.
+    invitation = await invitation_context(invitation_id, link_hash) if isinstance(link_hash, str) else None
+    if invitation is None:
+        end_respondent_access(request)
+        await refused(request, None, "link_ended", f"invitation:{invitation_id}")
+        raise PermissionDeniedException(LINK_ENDED)
+    survey = await load_version(invitation.version_id)
+    lang = choose_language(request, survey, invitation.language)
+    response = await get_or_create(invitation.round_id, invitation.force_id, lang)
+    return Respondent(invitation, survey, response, lang)
+
+
+@dataclass(frozen=True)
+class AccessEnded:
+    """Why a respondent request was refused (`PermissionDeniedException.detail`)."""
+
+    message: str
+
+    @property
+    def link_ended(self) -> bool:
+        return self.message == LINK_ENDED
+
+
+async def respondent_or_refusal(request: Request[Any, Any, Any]) -> Respondent | AccessEnded:
+    """`load_respondent`, with the refusal as a value rather than an error page."""
+    try:
+        return await load_respondent(request)
+    except PermissionDeniedException as exc:
+        return AccessEnded(exc.detail)
+
+
+def page_revision(text: str) -> int:
+    """The revision a page was rendered with (its hidden `revision` field); -1 (never current)
+    when missing, garbled or beyond what the `integer` column holds."""
+    value = form_int(text)
+    return -1 if value is None else value

@@ -1,0 +1,42 @@
+"""Read models of responses: what the responses services return (never raw rows)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import msgspec
+
+
+class ResponseStatus(StrEnum):
+    """A response is a draft until it is submitted, exactly once."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class ResponseRow(msgspec.Struct, frozen=True):
+    """A force's response in a round: its answers so far, and where it stands."""
+
+    id: int
+    round_id: int = msgspec.field(name="round")
+    force_id: int = msgspec.field(name="force")
+    status: ResponseStatus
+    #: Increases with every save; a save carrying an older revision is refused.
+    revision: int
+    #: question id → answer (the JSON the respondent pages wrote)
+    answers: dict[str, Any]
+    language: str
+    started_at: datetime
+    updated_at: datetime
+    updated_by: int | None
+    submitted_at: datetime | None
+    submitted_by: int | None
+
+
+class StatusCounts(msgspec.Struct, frozen=True):
+    """How many forces of a round have submitted, and how many have a draft."""
+
+    submitted: int = 0
+    drafts: int = 0

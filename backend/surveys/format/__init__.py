@@ -1,0 +1,1 @@
+"""The questionnaire format: model, reading, checking, normal form, diff and JSON Schema (no database, no web)."""
