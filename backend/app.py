@@ -6,27 +6,28 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import plotly
 import swagger_ui_bundle
-from litestar import Litestar, get
+from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import File
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from backend import __version__
+from backend.audit.api import AuditApiController
 from backend.audit.controllers import AuditController
 from backend.auth.controllers import AuthController
 from backend.database import pool_lifespan
-from backend.i18n import pick, t
+from backend.i18n import load_all, pick, t
 from backend.ops.api import HealthController
-from backend.partners.controllers import AccountController, PartnersController
+from backend.partners.api import AccountApiController, ForceApiController, PeopleApiController
+from backend.partners.controllers import AccountController
 from backend.partners.peer_groups import dimension_label, label
+from backend.partners.staff import PartnersController
 from backend.profile_changes.api import ProfileChangeApiController
 from backend.profile_changes.controllers import ProfileChangeController
 from backend.publication.api import PublicationApiController, StaffPublicationApiController
@@ -34,7 +35,7 @@ from backend.publication.controllers import DashboardController
 from backend.publication.staff import StaffPublicationController
 from backend.responses.api import AutosaveController
 from backend.responses.controllers import RespondentController
-from backend.rounds.api import RoundApiController
+from backend.rounds.api import InvitationApiController, RoundApiController
 from backend.rounds.controllers import StaffRoundController
 from backend.security.csrf import csrf_middleware
 from backend.security.deps import provide_viewer
@@ -48,31 +49,23 @@ from backend.security.sessions import session_config
 from backend.security.store import PostgresStore, expired_purge_lifespan
 from backend.settings import REPO_ROOT, Settings, get_settings
 from backend.surveys import choice_options
+from backend.surveys.api import QuestionnaireApiController
 from backend.surveys.controllers import QuestionnaireController
+from backend.web.assets import ASSET_VERSION, PLOTLY_URL, PRECOMPRESSED, plotly_js, versioned_cache_middleware
 from backend.web.errors import EXCEPTION_HANDLERS
+from backend.web.language import provide_language
+from backend.web.language_switch import choose_language
 from backend.web.params import plausible_file_path
+from backend.web.templating import install_i18n
 
 FRONTEND = REPO_ROOT / "frontend"
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-PLOTLY_URL = f"/vendor/plotly-{plotly.__version__}.min.js"
 SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
 SWAGGER_URL = "/vendor/swagger-ui"
-ONE_YEAR = 365 * 24 * 3600
-
-
-@get(PLOTLY_URL, include_in_schema=False, cache=False)
-async def plotly_js() -> File:
-    """plotly.js from the plotly wheel, served from our origin; the version is in the URL, so
-    browsers may keep it for a year."""
-    return File(
-        path=PLOTLY_JS,
-        content_disposition_type="inline",
-        media_type="text/javascript",
-        headers={"cache-control": f"public, max-age={ONE_YEAR}, immutable"},
-    )
 
 
 def _template_globals(engine: JinjaTemplateEngine) -> None:
+    # _(), gettext, ngettext, {% trans %}, the date/number filters: web/templating.py.
+    install_i18n(engine.engine)
     engine.engine.globals.update(
         pick=pick,
         choice_options=choice_options,
@@ -80,7 +73,8 @@ def _template_globals(engine: JinjaTemplateEngine) -> None:
         group_label=label,
         dimension_label=dimension_label,
         plotly_url=PLOTLY_URL,
-        app_version=__version__,
+        # the version in our static files' URLs (`?v=`): see web/assets.py
+        app_version=ASSET_VERSION,
     )
     # JSON in pages goes through one escaper: `</script>` or `<!--` in an answer stays inert.
     engine.engine.filters["tojson"] = script_json
@@ -88,6 +82,7 @@ def _template_globals(engine: JinjaTemplateEngine) -> None:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    load_all()  # every language's catalogues, compiled once: a broken .po file stops the start
 
     def provide_settings() -> Settings:
         return settings
@@ -108,6 +103,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             AuthController,
             AccountController,
+            choose_language,
             HealthController,
             RespondentController,
             AutosaveController,
@@ -121,7 +117,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StaffPublicationController,
             StaffPublicationApiController,
             RoundApiController,
+            InvitationApiController,
             ProfileChangeApiController,
+            ForceApiController,
+            PeopleApiController,
+            AccountApiController,
+            QuestionnaireApiController,
+            AuditApiController,
             plotly_js,
             create_static_files_router(
                 path="/static",
@@ -129,13 +131,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 include_in_schema=False,
                 cache_control=None,
                 guards=[plausible_file_path],
+                middleware=[versioned_cache_middleware],
             ),
             create_static_files_router(
                 path=SWAGGER_URL, directories=[SWAGGER_DIR], include_in_schema=False, guards=[plausible_file_path]
             ),
         ],
-        # What handlers may declare: `settings`, and `viewer` (the signed-in person) on guarded routes.
-        dependencies={"settings": Provide(provide_settings, sync_to_thread=False), "viewer": Provide(provide_viewer)},
+        # What handlers may declare: `settings`, `language` (the request's: web/language.py), and
+        # `viewer` (the signed-in person) on guarded routes.
+        dependencies={
+            "settings": Provide(provide_settings, sync_to_thread=False),
+            "viewer": Provide(provide_viewer),
+            "language": Provide(provide_language),
+        },
         on_startup=[on_startup],
         # Entered in order, left in reverse: the purge stops before the pool closes.
         lifespan=[database_pool, expired_purge_lifespan(settings.session_purge_interval)],
@@ -150,7 +158,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             rate_limit_middleware(settings),  # atomic counters in PostgreSQL (security/rate_limits.py)
             csrf_middleware(settings),  # bound to the session; replaces Litestar's csrf_config
         ],
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6),
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=1024, gzip_compress_level=6, exclude_opt_key=PRECOMPRESSED
+        ),
         template_config=templates,
         # Flash messages live in the session until `base.html` shows them (`get_flashes()`).
         plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],

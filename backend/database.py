@@ -152,10 +152,19 @@ async def database_ok(timeout: float = 3.0) -> bool:
     return True
 
 
+async def _keep_session(connection: Connection) -> None:
+    """What the pool does to a connection it gets back, after asyncpg has rolled back any
+    transaction left open: nothing. asyncpg's default sends `SELECT pg_advisory_unlock_all();
+    CLOSE ALL; UNLISTEN *; RESET ALL` each time, one more round trip to the server after every
+    query, for session state this application never creates: it runs no SET, no LISTEN, no
+    session-level advisory lock (the migration lock and `migrate` use a connection of their
+    own; the purge's lock is a transaction's) and no cursor outside a transaction."""
+
+
 @contextlib.asynccontextmanager
 async def pool_lifespan(max_size: int) -> AsyncIterator[None]:
     """Open the connection pool for the app's lifetime (Piccolo uses it for every query)."""
-    await DB.start_connection_pool(min_size=1, max_size=max_size)
+    await DB.start_connection_pool(min_size=1, max_size=max_size, reset=_keep_session)
     try:
         yield
     finally:

@@ -1,173 +1,147 @@
-"""Requests per second of the respondent question page against a bare Litestar endpoint
-served by the same app in the same process, and their ratio.
+"""The respondent's question page and autosave against a bare route of the same app, served by
+`practice-exchange serve` and loaded by wrk, and the question page's latency at a fixed
+offered rate (open loop).
 
-    .venv/bin/python bench/respondent_page.py [--seconds 5] [--concurrency 8]
+    .venv/bin/python bench/respondent_page.py [--seconds 8] [--connections 8] [--repeat 2]
+                                              [--workers 1] [--rate 200] [--open-seconds 10]
 
-Uses DATABASE_URL's server (a fresh database is created and dropped) or an embedded
-PostgreSQL. Requests go through uvicorn over loopback HTTP, as a browser's would. The figures
-go into docs/performance.md; they are ratios against the baseline measured in the same run,
-never pass/fail timings.
+Seeds a round of the real questionnaire for `connections` forces into a fresh database and
+opens each force's personal link once: every connection keeps its own respondent session (and
+its own response, so that autosaves do not conflict). Rows, each a wrk run (bench/harness.py):
+
+- bare, no cookie: `GET /bench/bare` (no database, no template) with no cookie at all;
+- bare, session cookie: the same with the respondent's session and CSRF cookies (what the
+  session costs);
+- question page: `GET /respond/section/strategy`;
+- autosave: `POST /respond/section/strategy/autosave`, form fields, the session's CSRF token
+  in `X-CSRFToken` and the revision of the previous answer (every save is a real save).
+
+Then the question page at `--rate` requests/s, open loop (bench/openloop.py). The figures go
+into docs/performance.md: ratios against the baseline measured in the same run, never
+pass/fail timings. Needs wrk (Debian: apt-get install wrk).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
-import os
-import re
 import secrets
-import shutil
-import socket
+import statistics
 import sys
-import tempfile
-import threading
-import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
-import httpx
-import uvicorn
-from litestar import get
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from harness import (
+    BARE_PATH,
+    ROOT,
+    Session,
+    WrkResult,
+    free_port,
+    fresh_database,
+    machine_load,
+    open_link,
+    reload,
+    serve,
+    settings_for,
+    wrk,
+)
+from openloop import get_request, open_loop
 
-from backend.app import create_app  # noqa: E402
-from backend.database import EmbeddedPostgres, configure, migrate  # noqa: E402
-from backend.settings import Settings  # noqa: E402
+SECTION = "/respond/section/strategy"
+AUTOSAVE = f"{SECTION}/autosave"
+#: What the page would post as someone answers its first questions (the revision is added).
+AUTOSAVE_BODY = "has_drug_strategy=yes&strategy_adopted=2020-01-01&strategy_harm_goals=yes"
 
 
-@get("/bench/bare", include_in_schema=False, sync_to_thread=False)
-def bare() -> str:
-    """The baseline: a Litestar route with no database work and no template."""
-    return "ok"
-
-
-async def seed(base_url: str, secret_key: str) -> str:
-    """Forces, a round of the real questionnaire, and one respondent's personal link."""
+async def seed(base_url: str, secret_key: str, forces: int) -> list[str]:
+    """`forces` forces with a respondent each, a round of the real questionnaire for them all,
+    and their personal links."""
+    from backend.database import DB
     from backend.partners.services import create_force, create_person
     from backend.rounds.services import NewRound, invitation_url, open_round, round_invitations
-    from backend.surveys.services import sync_folder
-
-    await migrate()
-    await sync_folder(ROOT / "surveys")
-    staff = await create_person("bench@example.org", "Bench", "admin")
-    force = await create_force("Bench force", "bench", "X", "europe", "national", "under_1000")
-    await create_person("r@example.org", "R", "partner", force_id=force, can_respond=True)
     from backend.security.roles import Viewer
+    from backend.surveys.services import sync_folder
     from backend.surveys.tables import QuestionnaireVersion
 
-    version = (
-        await QuestionnaireVersion.select(QuestionnaireVersion.id)
-        .where(QuestionnaireVersion.source_name == "drug-market-practice.yaml")
-        .first()
-    )
-    creator = Viewer(staff, "B", "b", "admin", None, False, "en")
-    round_id, _ = await open_round(NewRound("Bench", version["id"], [force], 3, None), secret_key, creator)
-    invitation = (await round_invitations(round_id))[0]
-    return invitation_url(base_url, secret_key, invitation.nonce)
+    await DB.start_connection_pool(min_size=1, max_size=2)
+    try:
+        await sync_folder(ROOT / "surveys")
+        staff = await create_person("bench@example.org", "Bench", "admin")
+        force_ids = []
+        for i in range(forces):
+            force = await create_force(f"Bench force {i}", f"bench-{i}", "X", "europe", "national", "under_1000")
+            await create_person(f"r{i}@example.org", f"R{i}", "partner", force_id=force, can_respond=True)
+            force_ids.append(force)
+        version = (
+            await QuestionnaireVersion.select(QuestionnaireVersion.id)
+            .where(QuestionnaireVersion.source_name == "drug-market-practice.yaml")
+            .first()
+        )
+        assert version is not None
+        creator = Viewer(staff, "B", "b", "admin", None, False, "en")
+        round_id, _ = await open_round(NewRound("Bench", version["id"], force_ids, 3, None), secret_key, creator)
+        return [invitation_url(base_url, secret_key, i.nonce) for i in await round_invitations(round_id)]
+    finally:
+        await DB.close_connection_pool()
 
 
-async def measure(client: httpx.AsyncClient, path: str, seconds: float, concurrency: int) -> float:
-    count = 0
-    stop = time.perf_counter() + seconds
+def throughput(base: str, sessions: list[Session], seconds: float, repeat: int) -> dict[str, float]:
+    connections = len(sessions)
+    targets: dict[str, tuple[str, list[Session], str | None]] = {
+        "bare, no cookie": (BARE_PATH, [], None),
+        "bare, session cookie": (BARE_PATH, sessions, None),
+        "question page": (SECTION, sessions, None),
+        "autosave": (AUTOSAVE, sessions, AUTOSAVE_BODY),
+    }
 
-    async def worker() -> None:
-        nonlocal count
-        while time.perf_counter() < stop:
-            response = await client.get(path)
-            assert response.status_code == 200, (path, response.status_code)
-            count += 1
+    def run(path: str, jar: list[Session], body: str | None, seconds: float) -> WrkResult:
+        if body is not None:  # autosaves start from the revision the responses are at now
+            jar = [reload(base, s, SECTION) for s in jar]
+        return wrk(base + path, seconds, connections, jar, body=body)
 
-    start = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return count / (time.perf_counter() - start)
-
-
-def load(base: str, link: str, seconds: float, concurrency: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    async def run() -> tuple[float, float]:
-        async with httpx.AsyncClient(base_url=base, limits=httpx.Limits(max_connections=concurrency)) as c:
-            page = await c.get(link.removeprefix(base))
-            token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-            await c.post(link.removeprefix(base), data={"_csrf_token": token})
-            section = "/respond/section/strategy"
-            await measure(c, section, 1.0, concurrency)  # warm-up
-            await measure(c, "/bench/bare", 1.0, concurrency)
-            page_rps = await measure(c, section, seconds, concurrency)
-            bare_rps = await measure(c, "/bench/bare", seconds, concurrency)
-            return page_rps, bare_rps
-
-    queue.put(asyncio.run(run()))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    for path, jar, body in targets.values():
+        run(path, jar, body, 1)  # warm-up: caches, pools, the interpreter
+    runs: dict[str, list[WrkResult]] = {name: [] for name in targets}
+    for n in range(repeat):
+        for name, (path, jar, body) in targets.items():
+            result = run(path, jar, body, seconds)
+            if result.errors:
+                raise SystemExit(f"{name}: {result.errors} errors (status >= 400 or socket errors)")
+            runs[name].append(result)
+            print(f"run {n + 1}: {name:22} {result.row()}", flush=True)
+    rps = {name: statistics.median(r.requests_per_second for r in results) for name, results in runs.items()}
+    bare = rps["bare, no cookie"]
+    print(f"\nmedians of {repeat} ({connections} connections, {seconds:g} s each):")
+    for name, value in rps.items():
+        print(f"  {name:22} {value:9.1f} req/s   / bare {value / bare:5.2f}")
+    return rps
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--connections", type=int, default=8, help="connections, each with its own session")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each row, interleaved; medians reported")
+    parser.add_argument("--workers", type=int, default=1, help="serve --workers")
+    parser.add_argument("--rate", type=float, default=200.0, help="open loop: offered requests/s (0: skip)")
+    parser.add_argument("--open-seconds", type=float, default=10.0, help="open loop: measured seconds")
     args = parser.parse_args()
 
-    folder = None
-    server_dsn = os.environ.get("DATABASE_URL")
-    embedded = None
-    if not server_dsn:
-        folder = Path(tempfile.mkdtemp(prefix="px-bench-"))
-        folder.chmod(0o755)
-        embedded = EmbeddedPostgres(folder)
-        server_dsn = embedded.start()
-    name = f"px_bench_{secrets.token_hex(3)}"
-    parts = urlsplit(server_dsn)
-    dsn = urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(server_dsn)
-        await conn.execute(sql)
-        await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        configure(dsn)
+    print("before:", machine_load(), flush=True)
+    with fresh_database() as dsn:
         port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        settings = Settings()
-        settings.database_url = dsn
-        settings.secret_key = secrets.token_urlsafe(32)
-        settings.base_url = base
-        link = asyncio.run(seed(base, settings.secret_key))
-        settings.log_level = "WARNING"
-        app = create_app(settings)
-        app.register(bare)
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
-
-        # The load comes from another process, so that the client's own work does not share
-        # the server's interpreter.
-        queue: multiprocessing.Queue[tuple[float, float]] = multiprocessing.Queue()
-        loader = multiprocessing.Process(target=load, args=(base, link, args.seconds, args.concurrency, queue))
-        loader.start()
-        page_rps, bare_rps = queue.get(timeout=args.seconds * 4 + 60)
-        loader.join()
-        server.should_exit = True
-        thread.join(timeout=10)
-        print(f"respondent question page : {page_rps:8.1f} requests/s")
-        print(f"bare Litestar endpoint   : {bare_rps:8.1f} requests/s")
-        print(f"ratio page / bare        : {page_rps / bare_rps:8.3f}")
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        if embedded is not None:
-            embedded.stop()
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+        settings = settings_for(dsn, port, secrets.token_urlsafe(32))
+        links = asyncio.run(seed(settings.base_url, settings.secret_key, args.connections))
+        with serve(settings, port, workers=args.workers) as base:
+            sessions = [open_link(base, link, SECTION) for link in links]
+            if args.seconds > 0:
+                throughput(base, sessions, args.seconds, args.repeat)
+            if args.rate > 0:
+                requests = [get_request(f"127.0.0.1:{port}", SECTION, s.cookie) for s in sessions]
+                result = open_loop("127.0.0.1", port, requests, rate=args.rate, seconds=args.open_seconds)
+                print(f"\nquestion page, open loop ({args.workers} worker(s)): {result.row()}")
+    print("after: ", machine_load())
 
 
 if __name__ == "__main__":

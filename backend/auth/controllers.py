@@ -1,4 +1,5 @@
-"""Sign-in pages: e-mail and password, one-time links, signing out."""
+"""Sign-in pages: e-mail and password, one-time links, signing out. A language chosen with the
+header's switch stays chosen across signing in and out (the session is replaced, not the choice)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from backend.audit.refusals import refused
 from backend.audit.services import record
 from backend.auth.forms import SignInForm
 from backend.auth.services import authenticate, redeem_sign_in_link
+from backend.i18n import LANGUAGES, Language, language_for
 from backend.partners.schemas import PersonRow
 from backend.security.deps import provide_optional_viewer
 from backend.security.guards import viewer_of
 from backend.security.roles import PERSON_KEY, Role, Viewer
 from backend.security.sessions import rotate_session
 from backend.web.forms import FORM
+from backend.web.language import CHOSEN_LANGUAGE_KEY, chosen_language
 from backend.web.params import Injected
 from backend.web.render import redirect, render, safe_next
 
@@ -28,9 +31,16 @@ def home_for(role: Role) -> str:
     return "/staff" if Role(role).is_staff else "/dashboard"
 
 
+def _kept(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """What outlives signing in and out: the language chosen with the switch."""
+    chosen = chosen_language(request)
+    return {CHOSEN_LANGUAGE_KEY: chosen} if chosen else {}
+
+
 def _start_session(request: Request[Any, Any, Any], person: PersonRow) -> None:
+    kept = _kept(request)
     rotate_session(request)
-    request.set_session({PERSON_KEY: person.id})
+    request.set_session({**kept, PERSON_KEY: person.id})
 
 
 class AuthController(Controller):
@@ -49,20 +59,28 @@ class AuthController(Controller):
         return await render(request, "auth/sign_in.html", next=safe_next(next, ""), email="", errors={})
 
     @post("/sign-in")
-    async def sign_in(self, request: Request[Any, Any, Any], data: Annotated[SignInForm, FORM]) -> Template | Redirect:
+    async def sign_in(
+        self, request: Request[Any, Any, Any], language: Injected[Language], data: Annotated[SignInForm, FORM]
+    ) -> Template | Redirect:
         """Sign in with e-mail and password; on any problem, the form again with every message."""
         email, password, target = data.email, data.password, data.next
         errors = {}
         if not email:
-            errors["email"] = "Enter your e-mail address."
+            errors["email"] = language.gettext("Enter your e-mail address.")
         if not password:
-            errors["password"] = "Enter your password."
+            errors["password"] = language.gettext("Enter your password.")
         person = await authenticate(email, password) if not errors else None
         if person is None:
             if not errors:
-                errors["email"] = "The e-mail address or password is not right."
+                errors["email"] = language.gettext("The e-mail address or password is not right.")
             return await render(
-                request, "auth/sign_in.html", status_code=400, next=safe_next(target, ""), email=email, errors=errors
+                request,
+                "auth/sign_in.html",
+                status_code=400,
+                next=safe_next(target, ""),
+                email=email,
+                errors=errors,
+                page_path="/sign-in",
             )
         _start_session(request, person)
         await record(viewer_of(person), "signed_in", f"person:{person.id}", method="password")
@@ -75,7 +93,9 @@ class AuthController(Controller):
         return await render(request, "auth/link.html", token=token)
 
     @post("/sign-in/link/{token:str}")
-    async def link_sign_in(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template | Redirect:
+    async def link_sign_in(
+        self, request: Request[Any, Any, Any], token: FromPath[str], language: Injected[Language]
+    ) -> Template | Redirect:
         person = await redeem_sign_in_link(token)
         if person is None:
             await refused(request, None, "sign_in_link_not_valid")  # the route, never the token
@@ -83,17 +103,26 @@ class AuthController(Controller):
                 request,
                 "error.html",
                 status_code=400,
-                title="Link not valid",
-                message="This sign-in link is not valid: it may have been used already or "
-                "expired. Ask the project team for a new one.",
+                title=language.gettext("Link not valid"),
+                message=language.gettext(
+                    "This sign-in link is not valid: it may have been used already or "
+                    "expired. Ask the project team for a new one."
+                ),
             )
         _start_session(request, person)
         await record(viewer_of(person), "signed_in", f"person:{person.id}", method="link")
         if not person.has_password:
-            flash(request, "You are signed in. Set a password on your account page to sign in without a link.", "info")
+            # In the next page's language: a choice made before signing in, else the person's own.
+            own = not chosen_language(request) and person.language in LANGUAGES
+            shown = language_for(person.language) if own else language
+            message = shown.gettext("You are signed in. Set a password on your account page to sign in without a link.")
+            flash(request, message, "info")
         return redirect(home_for(person.role))
 
     @post("/sign-out")
     async def sign_out(self, request: Request[Any, Any, Any]) -> Redirect:
+        kept = _kept(request)
         request.clear_session()
+        if kept:
+            request.set_session(kept)
         return redirect("/")

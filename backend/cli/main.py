@@ -7,7 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from backend.cli import server, staff, surveys, xlsform
+from backend.cli import server, staff, surveys, translations, xlsform
 from backend.cli.runtime import CliError, database
 from backend.database import DatabaseUnavailable, migrate, pool_lifespan
 from backend.security.roles import Role
@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     surveys_sub = surveys_parser.add_subparsers(dest="surveys_command", required=True, parser_class=_Parser)
     p = surveys_sub.add_parser("validate", help="check definition files; print every problem")
     p.add_argument("paths", nargs="*", help="files or folders (default: the surveys folder)")
+    p.add_argument("--strict", action="store_true", help="missing translations are errors, not warnings")
     p.set_defaults(func=surveys.validate)
     p = surveys_sub.add_parser("show", help="print the normalised definition")
     p.add_argument("file")
@@ -90,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the definition file (.yaml)")
     p.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
     p.set_defaults(func=xlsform.export_command)
+
+    translations.add_parser(sub)
     return parser
 
 

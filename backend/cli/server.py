@@ -6,8 +6,11 @@ import argparse
 import asyncio
 import logging
 import os
+import socket
+from typing import Any
 
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from backend.cli.runtime import CliError, database, ensure_port_free
 from backend.database import migrate, migrated, pool_lifespan
@@ -48,22 +51,61 @@ def _sync_lines(report: SyncReport) -> list[str]:
     return lines
 
 
-def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
+#: What each worker serves: an import string of an app factory (worker.py).
+APP_FACTORY = "backend.cli.worker:create_worker_app"
+
+
+def serve_factory(settings: Settings, host: str, port: int, workers: int, factory: str = APP_FACTORY) -> None:
+    """Serve `factory`'s app with uvicorn: in this process with one worker, else in `workers`
+    processes sharing a listening socket bound here (`listening_socket`)."""
     # An import string and a factory: with several workers, each process builds its own app
     # (and its own connection pool) from the environment, and ends if `serve` dies (worker.py).
-    uvicorn.run(
-        "backend.cli.worker:create_worker_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=settings.log_level.lower(),
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "log_level": settings.log_level.lower(),
         # Access lines without the client's address or any link's secret (security/logs.py).
-        log_config=uvicorn_log_config(),
+        "log_config": uvicorn_log_config(),
         # uvicorn would believe X-Forwarded-For from 127.0.0.1 (or FORWARDED_ALLOW_IPS) on its
         # own; the app reads it from TRUSTED_PROXIES alone (security/proxies.py).
-        proxy_headers=False,
-    )
+        "proxy_headers": False,
+    }
+    if workers == 1:
+        uvicorn.run(factory, **options)
+        return
+    # uvicorn.run would bind the socket itself, without naming the protocol: the workers'
+    # event loops then take it for something other than TCP and leave Nagle's algorithm on,
+    # and every answer after the first on a keep-alive connection waits some 40 ms for the
+    # client's delayed ACK (uvicorn issue #3149). Its supervisor runs the same way as there.
+    config = uvicorn.Config(factory, **options)
+    sock = listening_socket(host, port)
+    logging.getLogger("uvicorn.error").info("Uvicorn running on http://%s:%d", host, port)
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    except KeyboardInterrupt:  # as uvicorn.run: Ctrl-C is how it is meant to stop
+        pass
+    finally:
+        sock.close()
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket listening on host:port, for uvicorn's workers to share. Created with
+    IPPROTO_TCP, so that asyncio sets TCP_NODELAY on each connection it accepts (it does so
+    only for sockets that say they are TCP); the option is also set on the socket itself,
+    which Linux passes on to accepted connections."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    sock.set_inheritable(True)
+    return sock
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -80,7 +122,7 @@ def demo(args: argparse.Namespace) -> int:
             print(line, flush=True)
         print(f"\nServing on {settings.base_url}  (Ctrl-C stops the server and the database)", flush=True)
         logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
-        _serve(settings, host, args.port, 1)
+        serve_factory(settings, host, args.port, 1)
     print("stopped", flush=True)
     return 0
 
@@ -101,7 +143,7 @@ def serve(args: argparse.Namespace) -> int:
         for line in asyncio.run(_prepare_serve(settings)):
             print(line, flush=True)
         print(f"Serving on http://{args.host}:{args.port} with {args.workers} worker(s)", flush=True)
-        _serve(settings, args.host, args.port, args.workers)
+        serve_factory(settings, args.host, args.port, args.workers)
     return 0
 
 

@@ -23,7 +23,12 @@ from backend.surveys.services import sync_folder
 
 
 def validate(args: argparse.Namespace) -> int:
-    """Exit 0 when every file is valid; else print every problem as file:line:column: message."""
+    """Exit 0 when every file is valid; else print every problem as file:line:column: message.
+
+    A text that lacks a translation is a warning (printed, `file:line:column: warning: …`; the
+    file is valid, respondents see the default language's text), or with --strict a problem.
+    """
+    strict = bool(getattr(args, "strict", False))
     paths = [Path(p) for p in (args.paths or [str(get_settings().surveys_dir)])]
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -31,16 +36,18 @@ def validate(args: argparse.Namespace) -> int:
     files = definition_files(paths)
     if not files:
         raise CliError("no questionnaire files (*.yaml, *.yml) found", status=2)
-    problems = 0
+    problems = warnings = 0
     for path in files:
-        loaded = load_file(path)
-        for problem in loaded.problems:
+        loaded = load_file(path, strict=strict)
+        for problem in sorted(loaded.problems + loaded.warnings, key=lambda p: (p.line, p.column)):
             print(problem)
         problems += len(loaded.problems)
+        warnings += len(loaded.warnings)
     if problems:
         print(f"{problems} problem(s) in {len(files)} file(s)")
         return 1
-    print(f"{len(files)} questionnaire file(s) valid")
+    note = f" ({warnings} missing translation(s): warnings; --strict makes them errors)" if warnings else ""
+    print(f"{len(files)} questionnaire file(s) valid{note}")
     return 0
 
 
@@ -61,6 +68,7 @@ async def _load(folder: Path) -> list[str]:
     lines = [f"invalid, not loaded: {p}" for p in report.problems]
     lines += [f"new version: {label}" for label in report.created]
     lines += [f"unchanged: {label}" for label in report.unchanged]
+    lines += [f"translations incomplete (no round can use it yet): {label}" for label in report.incomplete]
     return lines
 
 

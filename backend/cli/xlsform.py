@@ -1,20 +1,22 @@
 """`surveys import-xlsform | export-xlsform`: XLSForm (ODK / KoboToolbox) workbooks.
 
 Import writes nothing unless the whole form converts: every problem is printed as
-`FORM.xlsx: survey row 14: message` and the exit status is 1.
+`FORM.xlsx: survey row 14: message` and the exit status is 1. Rows that lack a translation
+import with a warning each (`FORM.xlsx: warning: survey row 3: missing translation: label::fr …`).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from backend.cli.runtime import CliError
 from backend.surveys import load_file, load_text, to_yaml
 from backend.surveys.xlsform.expressions import ExpressionError
-from backend.surveys.xlsform.reader import import_xlsform
+from backend.surveys.xlsform.reader import convert_xlsform
 from backend.surveys.xlsform.writer import build_workbook
 
 
@@ -43,12 +45,17 @@ def import_command(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
     if output is not None:
         _check_output_folder(output)
-    survey, problems = import_xlsform(form)
+    converted = convert_xlsform(form)
+    survey, problems = converted.survey, converted.problems
     if survey is None:
         for problem in problems:
             print(f"{form}: {problem}")
         print(f"{len(problems)} problem(s); nothing imported")
         return 1
+    # Texts that lack a translation import (as in ODK): respondents see the default language.
+    # Printed YAML goes to stdout alone, so the warnings then go to stderr.
+    for warning in converted.warnings:
+        print(f"{form}: warning: {warning}", file=sys.stdout if output else sys.stderr)
     text = to_yaml(survey)
     # The written YAML must itself pass `surveys validate`; a failure here is our bug, and
     # is reported rather than written.

@@ -1,4 +1,4 @@
-"""The staff forms for forces and people, and the account page's password form."""
+"""The staff forms for forces and people, and the account page's password and language forms."""
 
 from __future__ import annotations
 
@@ -38,3 +38,10 @@ class ChangePassword(Form):
     current: str = ""
     new: str = ""
     repeat: str = ""
+
+
+class LanguagePreference(Form):
+    stripped: ClassVar[frozenset[str]] = frozenset({"language"})
+
+    #: one of the interface languages (`backend.i18n.LANGUAGES`)
+    language: str = ""

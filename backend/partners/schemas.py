@@ -55,5 +55,7 @@ class PersonListing(msgspec.Struct, frozen=True):
     role: Role
     can_respond: bool
     #: None for project staff
+    force_id: int | None = msgspec.field(name="force")
+    #: None for project staff
     force_name: str | None
     last_sign_in_at: datetime | None

@@ -6,13 +6,18 @@ import re
 from collections.abc import Collection
 
 import msgspec
+from piccolo.columns import Varchar
 
+from backend.audit.services import record
 from backend.database import fetch, fetchrow
+from backend.i18n import LANGUAGES, SOURCE_LANGUAGE, Language, language_for
+from backend.partners.forms import ChangePassword, NewForce, NewPerson
 from backend.partners.peer_groups import DIMENSIONS, VALUES
 from backend.partners.schemas import ForceRow, PersonListing, PersonRow
 from backend.partners.tables import EMAIL_LENGTH, Force, Person
-from backend.security.passwords import check_new_password, hash_password, verify_password
-from backend.security.roles import Role
+from backend.security.passwords import check_new_password, hash_password, password_problem, verify_password
+from backend.security.roles import Role, Viewer
+from backend.web.params import form_int
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -89,6 +94,7 @@ async def list_people() -> list[PersonListing]:
         Person.email,
         Person.role,
         Person.can_respond,
+        Person.force,
         Person.force.name.as_alias("force_name"),
         Person.last_sign_in_at,
     ).order_by(Person.name)
@@ -130,6 +136,13 @@ async def set_password(person_id: int, password: str) -> None:
     await Person.update({Person.password_hash: hash_password(password)}).where(Person.id == person_id)
 
 
+async def set_language(person_id: int, language: str) -> None:
+    """The language of the person's pages whenever they are signed in (one of `LANGUAGES`)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"not an interface language: {language!r}")
+    await Person.update({Person.language: language}).where(Person.id == person_id)
+
+
 async def current_password_ok(person_id: int, password: str) -> bool:
     """Whether `password` is the person's current one; true when they never set one."""
     row = await Person.select(Person.password_hash).where(Person.id == person_id).first()
@@ -158,3 +171,115 @@ async def set_peer_group(force_id: int, dimension: str, value: str) -> None:
     if value not in VALUES.get(dimension, {}):
         raise ValueError(f"{dimension}: unknown value {value!r}")
     await Force.update({getattr(Force, dimension): value}).where(Force.id == force_id)
+
+
+# What people do on the staff forces page and their account page, and the same through the JSON
+# API: each `*_problems` gives every message by field (nothing changed); the action after it
+# writes the audit trail.
+
+_FORCE_CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,58}")
+
+
+def _too_long(values: dict[str, str], columns: dict[str, Varchar]) -> dict[str, str]:
+    """An error for each field longer than the column it is stored in (the database would
+    refuse it with an error instead of a message)."""
+    return {
+        field: f"Use {column.length} characters or fewer."
+        for field, column in columns.items()
+        if column.length is not None and len(values[field]) > column.length
+    }
+
+
+async def new_force_problems(data: NewForce) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not data.name:
+        errors["name"] = "Enter the force's name."
+    if not _FORCE_CODE.fullmatch(data.code):
+        errors["code"] = "Enter a short code of lower-case letters, digits and hyphens, like met-police."
+    elif await force_code_taken(data.code):
+        errors["code"] = "Another force already uses this code."
+    if not data.country:
+        errors["country"] = "Enter the country."
+    for dim in DIMENSIONS:
+        if getattr(data, dim) not in VALUES[dim]:
+            errors[dim] = f"Choose the {DIMENSIONS[dim].lower()}."
+    for field, message in _too_long(data.values(), {"name": Force.name, "country": Force.country}).items():
+        errors.setdefault(field, message)
+    return errors
+
+
+async def add_force(data: NewForce, actor: Viewer) -> int:
+    """A force without problems (`new_force_problems`), audited; returns its id."""
+    force_id = await create_force(**data.values())
+    await record(actor, "force.created", f"force:{force_id}", name=data.name)
+    return force_id
+
+
+async def new_person_problems(data: NewPerson) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not data.person_name:
+        errors["person_name"] = "Enter the person's name."
+    if not is_email(data.email):
+        errors["email"] = "Enter an e-mail address like name@example.org."
+    elif await find_person(data.email):
+        errors["email"] = "Someone already has this e-mail address."
+    if data.role not in set(Role):
+        errors["role"] = "Choose a role."
+    force_id = form_int(data.force)
+    if data.role == Role.PARTNER and (force_id is None or not await force_exists(force_id)):
+        errors["force"] = "Choose the force this contact belongs to."
+    for field, message in _too_long(data.values(), {"person_name": Person.name}).items():
+        errors.setdefault(field, message)
+    return errors
+
+
+async def add_person(data: NewPerson, actor: Viewer) -> int:
+    """A person without problems (`new_person_problems`), audited; returns their id. Only a
+    partner contact belongs to a force and may answer for it."""
+    partner = data.role == Role.PARTNER
+    person_id = await create_person(
+        data.email,
+        data.person_name,
+        Role(data.role),
+        force_id=form_int(data.force) if partner else None,
+        can_respond=data.can_respond == "yes" and partner,
+    )
+    await record(actor, "person.created", f"person:{person_id}", role=data.role)
+    return person_id
+
+
+async def password_change_problems(
+    person_id: int, data: ChangePassword, language: Language | None = None
+) -> dict[str, str]:
+    """Why one's own password cannot be changed so, in `language` (English unless given)."""
+    words = language or language_for(SOURCE_LANGUAGE)
+    errors: dict[str, str] = {}
+    if not await current_password_ok(person_id, data.current):
+        errors["current"] = words.gettext("Your current password is not right.")
+    problem = password_problem(data.new, words)
+    if problem:
+        errors["new"] = problem
+    elif data.new != data.repeat:
+        errors["repeat"] = words.gettext("The two new passwords are not the same.")
+    return errors
+
+
+async def set_own_password(actor: Viewer, new: str) -> None:
+    """Set one's own password (after `password_change_problems`), audited."""
+    await set_password(actor.person_id, new)
+    await record(actor, "password.changed", f"person:{actor.person_id}")
+
+
+def language_problem(code: str, language: Language | None = None) -> str | None:
+    """Why `code` cannot be one's language, in `language` (English unless given)."""
+    if code in LANGUAGES:
+        return None
+    names = ", ".join(language_for(c).name for c in LANGUAGES)
+    words = language or language_for(SOURCE_LANGUAGE)
+    return words.gettext("Choose the language of your pages: %(names)s.", names=names)
+
+
+async def set_own_language(actor: Viewer, code: str) -> None:
+    """Store one's own language (one of `LANGUAGES`), audited."""
+    await set_language(actor.person_id, code)
+    await record(actor, "language.changed", f"person:{actor.person_id}", language=code)

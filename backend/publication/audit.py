@@ -36,11 +36,12 @@ run for every possible reader (an outsider, or any force knowing its own answers
    whole histories changes no figure of any round and keeps every answer unchanged between
    rounds, so it is exact even for a reader who assumes nobody changed their answers.
 
-3. **Differencing two rows, with integer bounds** (`_difference`). Subtracting one row from
-   another of another round gives the answers of the forces in one and not the other, minus the
-   converse. When that difference is at its extreme (for example: two forces joined, and the
-   count of "yes" rose by two) every one of those forces' answers follows. Refused for every
-   reader, whatever their own answers.
+3. **Two rows of different rounds, exactly** (`_difference`, `pinned_difference`). A reader
+   who assumes answers did not change can combine the counts of a row of this round with those
+   of a row of an earlier one: the difference gives the forces in one and not the other (two
+   forces joined and "yes" rose by two: both said yes), and the zeros of both narrow the forces
+   they share (no "maybe" left in one, no "no" in the other: the shared forces said yes). Every
+   world the two rows allow is enumerated by counts, exactly, for every reader.
 
 The docs say what this does not cover (integer reasoning over three or more rows of different
 rounds at once, under the assumption that answers did not change).
@@ -353,28 +354,49 @@ def pinned_difference(
     now: Callable[[int], Component],
     before: Callable[[int], Component],
 ) -> bool:
-    """Whether the difference of two count rows (members `a` this round, `b` in an earlier one)
-    lets some reader fix the answers of the forces in one and not the other.
+    """Whether two count rows (members `a` this round, `b` in an earlier one) let some reader who
+    assumes answers did not change fix the answer of some force in either row. Exact.
 
-    For each value: d = (count now in a) − (count before in b). Forces in both rows are assumed
-    unchanged by the reader, so d is the count among `a − b` (x) minus the count among `b − a` (y).
-    With 0 ≤ x ≤ |a − b| and 0 ≤ y ≤ |b − a|, d = |a − b| forces x (all of them gave the value)
-    and d = −|b − a| forces y. A reader inside either set knows its own answer and narrows both.
+    For a reader r (an outsider, or a force of either row knowing its own answers), take away
+    r's own answers: ca (counts now over a) and cb (counts before over b). The forces in both
+    rows (B) answered the same in both by assumption; with z their counts, x = ca − z and
+    y = cb − z are the counts over a − b and b − a, so the worlds the reader cannot rule out
+    are exactly the z with 0 ≤ z ≤ m = min(ca, cb) and Σz = |B|. Forces of one set are
+    interchangeable, so a value is possible for a force of B when m has it, and for a force of
+    a − b (b − a) when a world leaves one in x (y): when m with that value's bound lowered to
+    ca − 1 (cb − 1) still sums to |B|. A force whose set has one possible value is pinned.
+    This covers the difference of the rows (forces joined or left, all with one answer) and
+    their intersection (zeros in both rows leaving one answer to the forces they share).
     """
-    plus = [f for f in a if f not in b]
-    minus = [f for f in b if f not in a]
-    both = [f for f in a if f in b]
-    values = Counter(now(f) for f in a)
-    values.subtract(Counter(before(f) for f in b))
-    candidates = {now(f) for f in a} | {before(f) for f in b}
-    for value in candidates:
-        d = values[value]
-        p, m = len(plus), len(minus)
-        readers = {(d, p, m)}  # an outsider
-        readers |= {(d - (now(f) == value), p - 1, m) for f in plus}
-        readers |= {(d + (before(f) == value), p, m - 1) for f in minus}
-        readers |= {(d - (now(f) == value) + (before(f) == value), p, m) for f in both}
-        for seen, unknown_plus, unknown_minus in readers:
-            if (unknown_plus and seen == unknown_plus) or (unknown_minus and seen == -unknown_minus):
-                return True
+    a_set, b_set = set(a), set(b)
+    both = a_set & b_set
+    plus, minus = a_set - b_set, b_set - a_set
+    ca = Counter(now(f) for f in a_set)
+    cb = Counter(before(f) for f in b_set)
+    values = set(ca) | set(cb)
+    readers: list[int | None] = [None, *sorted(a_set | b_set)]
+    for reader in readers:
+        ra, rb = Counter(ca), Counter(cb)
+        if reader in a_set:
+            ra[now(reader)] -= 1
+        if reader in b_set:
+            rb[before(reader)] -= 1
+        n_both = len(both - {reader})
+        n_plus, n_minus = len(plus - {reader}), len(minus - {reader})
+        m = {v: max(0, min(ra[v], rb[v])) for v in values}
+        if sum(m.values()) < n_both:
+            continue  # no world agrees with "nobody changed": the reader learns that, no more
+
+        def possible(limit: Counter[Component], value: Component, m: dict[Component, int] = m) -> bool:
+            if limit[value] < 1:
+                return False
+            lowered = {**m, value: min(m[value], limit[value] - 1)}
+            return sum(lowered.values()) >= n_both
+
+        if n_both and sum(1 for v in values if m[v] >= 1) == 1:
+            return True
+        if n_plus and sum(1 for v in values if possible(ra, v)) == 1:
+            return True
+        if n_minus and sum(1 for v in values if possible(rb, v)) == 1:
+            return True
     return False

@@ -15,7 +15,7 @@ from backend.partners.peer_groups import ALL
 from backend.partners.services import get_force
 from backend.publication.dashboard import build_panels, group_choices, parse_group
 from backend.publication.deps import Published, Trends, force_groups, provide_published, provide_trends
-from backend.publication.services import published_rounds
+from backend.publication.services import publication_key, published_rounds
 from backend.security.guards import requires_partner
 from backend.security.roles import Viewer
 from backend.surveys.services import load_version
@@ -64,7 +64,9 @@ class DashboardController(Controller):
             published_at=published.publication.published_at,
             version=published.publication.version,
             survey=survey,
-            sections=build_panels(survey, disclosed, chosen, published.own, lang),
+            sections=build_panels(
+                survey, disclosed, chosen, published.own, lang, publication_key(published.publication)
+            ),
             choices=choices,
             chosen=group if chosen != ALL else "all",
             responding=next((g for g in disclosed.responses if g.key == chosen), None),

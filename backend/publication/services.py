@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -180,8 +182,38 @@ async def publish(round_id: int, actor: Viewer, *, correction: bool = False) -> 
 
 
 LATEST = """
-SELECT p.id, p.round, p.version, p.published_at, p.published_by, p.snapshot
+SELECT p.id, p.round, p.version, p.published_at, p.published_by
 FROM publication p WHERE p.round = $1 ORDER BY p.version DESC LIMIT 1"""
+
+SNAPSHOT = "SELECT snapshot FROM publication WHERE id = $1"
+
+#: Published snapshots, as read: a publication never changes (a correction is a new row), so
+#: one read and parsed once per process stays right. Keyed by `publication_key`; the least
+#: recently used go first past MAX_SNAPSHOTS.
+_SNAPSHOTS: OrderedDict[tuple[int, int, datetime], DisclosedRound] = OrderedDict()
+MAX_SNAPSHOTS = 32
+
+
+def publication_key(publication: PublicationRow) -> tuple[int, int, datetime]:
+    """What names a publication's immutable content in a cache: its id and version, and the
+    moment it was published (an id alone could come back after a database is emptied and its
+    sequences restarted, as the tests do)."""
+    return (publication.id, publication.version, publication.published_at)
+
+
+async def _snapshot(publication: PublicationRow) -> DisclosedRound:
+    key = publication_key(publication)
+    found = _SNAPSHOTS.get(key)
+    if found is not None:
+        _SNAPSHOTS.move_to_end(key)
+        return found
+    row = await fetchrow(SNAPSHOT, publication.id)
+    if row is None:
+        raise LookupError(f"publication {publication.id} has gone")
+    found = _SNAPSHOTS[key] = DisclosedRound.from_snapshot(json_value(row["snapshot"]))
+    while len(_SNAPSHOTS) > MAX_SNAPSHOTS:
+        _SNAPSHOTS.popitem(last=False)
+    return found
 
 
 async def get_publication(round_id: int) -> tuple[PublicationRow, DisclosedRound] | None:
@@ -189,7 +221,8 @@ async def get_publication(round_id: int) -> tuple[PublicationRow, DisclosedRound
     row = await fetchrow(LATEST, round_id)
     if row is None:
         return None
-    return msgspec.convert(row, PublicationRow), DisclosedRound.from_snapshot(json_value(row["snapshot"]))
+    publication = msgspec.convert(row, PublicationRow)
+    return publication, await _snapshot(publication)
 
 
 VERSIONS = """

@@ -17,7 +17,7 @@ from litestar.exceptions import NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath
 
-from backend.responses.deps import Respondent, load_respondent, page_revision
+from backend.responses.deps import Respondent, load_respondent, page_field, page_revision
 from backend.responses.services import save_answers
 from backend.surveys import read_page
 from backend.web.errors import refusals
@@ -40,6 +40,8 @@ class AutosaveResult(msgspec.Struct, omit_defaults=True):
     reason: Literal["invalid", "conflict", "submitted", "closed"] | None = None
     #: every answer on the page that cannot be saved, in the respondent's language
     errors: list[FieldError] = []
+    #: for a `conflict`: who saved since and when, and what to do, in the respondent's language
+    message: str | None = None
 
 
 def _result(status: int, result: AutosaveResult) -> Response[AutosaveResult]:
@@ -50,7 +52,8 @@ _PAGE_FIELDS = Body(
     media_type=RequestEncodingType.URL_ENCODED,
     title="The page's fields",
     description="What the page's form holds, as it would post it: each question's fields and "
-    "`revision`, the revision the page was rendered with (or the last autosave returned).",
+    "`revision`, the revision the page was rendered with (or the last autosave returned), and "
+    "`page`, the id the page was rendered with.",
 )
 
 
@@ -106,7 +109,13 @@ class AutosaveController(Controller):
         if result.errors:
             errors = [FieldError(e.field, e.message) for e in result.errors]
             return _result(422, AutosaveResult(False, r.response.revision, "invalid", errors))
-        saved = await save_answers(r.response.id, revision, result.answers, r.invitation.person_id)
+        page_id = page_field(form)
+        # Strict about the revision, unlike the page's own final save: an autosave that arrives
+        # late must not overwrite a newer save of its page.
+        saved = await save_answers(r.response.id, revision, result.answers, r.invitation.person_id, page_id)
         if not saved.saved:
-            return _result(409, AutosaveResult(False, saved.revision, saved.reason))  # type: ignore[arg-type]
+            message = None
+            if saved.reason == "conflict" and saved.last is not None:
+                message = r.conflict_message(saved.last, page_id)
+            return _result(409, AutosaveResult(False, saved.revision, saved.reason, message=message))  # type: ignore[arg-type]
         return _result(200, AutosaveResult(True, saved.revision))

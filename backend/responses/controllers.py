@@ -5,6 +5,7 @@ answers, submit. Every page works without JavaScript; with it, pages also save a
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Annotated, Any
 
 import msgspec
@@ -16,19 +17,21 @@ from litestar.response import Redirect, Template
 
 from backend.audit.refusals import refused
 from backend.audit.services import record
-from backend.i18n import LANGUAGE_NAMES, pick, t
+from backend.i18n import LANGUAGE_NAMES, language_for, pick, t
 from backend.responses.deps import (
     LANG_KEY,
     LINK_ENDED_KEY,
     AccessEnded,
     Respondent,
+    choose_language,
     load_respondent,
+    page_field,
     page_revision,
     respondent_or_refusal,
 )
 from backend.responses.forms import LanguageChoice, SubmitForm
 from backend.responses.schemas import ResponseStatus
-from backend.responses.services import save_answers, submit
+from backend.responses.services import last_save, receipt_reference, save_answers, submit
 from backend.rounds.services import InvitationRefused, open_invitation, peek_invitation
 from backend.security.roles import INVITATION_KEY, LINK_KEY
 from backend.security.sessions import rotate_session
@@ -44,6 +47,7 @@ from backend.surveys import (
     referenced_questions,
     shown_question_ids,
 )
+from backend.surveys.services import load_version
 from backend.web.forms import FORM, read_form
 from backend.web.params import Injected
 from backend.web.render import redirect, render
@@ -60,7 +64,7 @@ def _question_views(
     shown = shown_question_ids(r.survey, r.answers)
     views = []
     for q in section.questions:
-        values = form if form is not None else answer_to_form(q, r.answers)
+        values = form if form is not None else answer_to_form(q, r.answers, r.lang)
         depends_on_page = False
         if q.show_if is not None:
             depends_on_page = any(ref in page_ids for ref, _ in referenced_questions(q.show_if))
@@ -80,7 +84,7 @@ def _question_views(
 
 
 #: Form fields that carry no answer.
-_NOT_ANSWERS = {"_csrf_token", "revision", "action"}
+_NOT_ANSWERS = {"_csrf_token", "revision", "action", "page"}
 
 
 class RespondentController(Controller):
@@ -96,7 +100,12 @@ class RespondentController(Controller):
         except InvitationRefused as exc:
             await refused(request, None, "link_not_valid")  # the route, never the token
             return await render(request, "error.html", status_code=404, title="Link not valid", message=exc.reason)
-        return await render(request, "respond/start.html", token=token, info=info)
+        # The privacy notice is on the start page in full, in the language the answers will be in.
+        survey = await load_version(info.version_id)
+        notice = survey.privacy_notice
+        lang = choose_language(request, survey, info.language)
+        privacy = language_for(lang).text(notice, survey.default_language) if notice else None
+        return await render(request, "respond/start.html", token=token, info=info, privacy=privacy)
 
     @post("/r/{token:str}")
     async def start(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template | Redirect:
@@ -117,8 +126,18 @@ class RespondentController(Controller):
         r = respondent
         if r.response.status == ResponseStatus.SUBMITTED:
             return redirect("/respond/done")
+        tasks = r.task_list()
         return await render(
-            request, "respond/overview.html", r=r, lang=r.lang, tasks=r.task_list(), language_names=LANGUAGE_NAMES
+            request,
+            "respond/overview.html",
+            r=r,
+            lang=r.lang,
+            tasks=tasks,
+            done=sum(1 for _, status in tasks if status == "done"),
+            # The main button goes on with the first section not done; "check your answers"
+            # stays one link away.
+            next_task=next(((s, status) for s, status in tasks if status != "done"), None),
+            language_names=LANGUAGE_NAMES,
         )
 
     @post("/respond/language")
@@ -154,8 +173,9 @@ class RespondentController(Controller):
         form: dict[str, list[str]] | None,
         errors: dict[str, Any],
         revision: int,
-        conflict: bool = False,
+        conflict: str | None = None,
         status_code: int = 200,
+        page_id: str = "",
     ) -> Template:
         section = r.section(section_id)
         assert section is not None
@@ -172,6 +192,9 @@ class RespondentController(Controller):
             questions=_question_views(r, section_id, form, errors),
             errors=list(errors.values()),
             revision=revision,
+            # A new id for each page shown (not for one shown again with its errors): saves
+            # name the page they come from (`services.save_answers`).
+            page_id=page_id or secrets.token_urlsafe(16),
             conflict=conflict,
             position=position,
             total=len(shown),
@@ -208,14 +231,19 @@ class RespondentController(Controller):
         if errors:
             # Nothing is saved when any answer on the page is invalid; the page comes back
             # with everything as typed, so nothing is lost.
-            return await self._section(request, r, section_id, form, errors, revision, status_code=400)
-        saved = await save_answers(r.response.id, revision, result.answers, r.invitation.person_id)
+            return await self._section(
+                request, r, section_id, form, errors, revision, status_code=400, page_id=page_field(form)
+            )
+        page_id = page_field(form)
+        saved = await save_answers(r.response.id, revision, result.answers, r.invitation.person_id, page_id, final=True)
         if not saved.saved:
-            if saved.reason == "submitted":
+            if saved.reason == "submitted" or saved.last is None:
                 return redirect("/respond/done")
-            # Someone else saved meanwhile: show this person's input again, with the current
-            # revision, so a second click saves it deliberately.
-            return await self._section(request, r, section_id, form, {}, saved.revision, conflict=True, status_code=409)
+            # Someone else saved meanwhile (not this page's own autosave: that is no conflict):
+            # show this person's input again, with the current revision and who saved when, so
+            # a second click saves it deliberately.
+            message = r.conflict_message(saved.last, page_id)
+            return await self._section(request, r, section_id, form, {}, saved.revision, message, 409)
         if action == "draft":
             return redirect("/respond?saved=1")
         r.response = msgspec.structs.replace(r.response, answers=merge(r.answers, result.answers))
@@ -271,7 +299,7 @@ class RespondentController(Controller):
             errors=errors,
             sections=_check_rows(r),
             revision=r.response.revision,
-            conflict=result.reason == "conflict",
+            conflict=await _submit_conflict(r) if result.reason == "conflict" else None,
         )
 
     @get("/respond/done")
@@ -279,7 +307,26 @@ class RespondentController(Controller):
         r = respondent
         if r.response.status != ResponseStatus.SUBMITTED:
             return redirect("/respond")
-        return await render(request, "respond/done.html", r=r, lang=r.lang, sections=_check_rows(r))
+        return await _receipt(request, r, "respond/done.html")
+
+    @get("/respond/print")
+    async def print_answers(
+        self, request: Request[Any, Any, Any], respondent: Injected[Respondent]
+    ) -> Template | Redirect:
+        """A printable copy of the submitted answers: every question shown, with its answer."""
+        if respondent.response.status != ResponseStatus.SUBMITTED:
+            return redirect("/respond")
+        return await _receipt(request, respondent, "respond/print.html")
+
+
+async def _receipt(request: Request[Any, Any, Any], r: Respondent, template: str) -> Template:
+    """The receipt and the printable copy: the answers, and the reference to quote."""
+    reference = receipt_reference(r.response)
+    return await render(request, template, r=r, lang=r.lang, sections=_check_rows(r), reference=reference)
+
+
+async def _submit_conflict(r: Respondent) -> str:
+    return r.conflict_message(await last_save(r.response.id), None, on_check_page=True)
 
 
 def _check_rows(r: Respondent) -> list[dict[str, Any]]:

@@ -8,24 +8,25 @@ what was typed when the link stopped being valid while the page was open."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Request
 from litestar.exceptions import PermissionDeniedException
 
 from backend.audit.refusals import refused
-from backend.i18n import negotiate
-from backend.responses.schemas import ResponseRow, ResponseStatus
+from backend.i18n import language_for, negotiate
+from backend.responses.schemas import LastSave, ResponseRow, ResponseStatus
 from backend.responses.services import get_or_create
 from backend.rounds.schemas import InvitationContext, RoundStatus
-from backend.rounds.services import invitation_context
+from backend.rounds.services import respondent_context
 from backend.security.roles import INVITATION_KEY, LINK_KEY
-from backend.surveys import Answers, Section, Survey, evaluate, section_status, visible_answers
+from backend.surveys import Answers, Section, Survey, evaluate, section_status, visibility
 from backend.surveys.services import load_version
+from backend.web.language import CHOSEN_LANGUAGE_KEY, set_request_language
 from backend.web.params import form_int
 
-LANG_KEY = "respondent_lang"
+LANG_KEY = CHOSEN_LANGUAGE_KEY  # the one explicit choice, shared with the header's switch
 #: What a respondent session holds; all of it goes when the link stops being valid.
 RESPONDENT_KEYS = (INVITATION_KEY, LINK_KEY, LANG_KEY)
 #: Left in a session whose link stopped being valid, so that every later respondent page
@@ -42,6 +43,9 @@ class Respondent:
     survey: Survey
     response: ResponseRow
     lang: str
+    #: Which questions and sections the answers show, worked out once per request (the page
+    #: asks several times) and again only if `response` is replaced.
+    _visible: tuple[ResponseRow, set[str], list[Section]] | None = field(default=None, init=False, repr=False)
 
     @property
     def editable(self) -> bool:
@@ -51,9 +55,19 @@ class Respondent:
     def answers(self) -> Answers:
         return self.response.answers
 
+    def _visibility(self) -> tuple[ResponseRow, set[str], list[Section]]:
+        if self._visible is None or self._visible[0] is not self.response:
+            shown, kept = visibility(self.survey, self.answers)
+            sections = [s for s in self.survey.sections if s.show_if is None or evaluate(s.show_if, kept)]
+            self._visible = (self.response, shown, sections)
+        return self._visible
+
     def shown_sections(self) -> list[Section]:
-        kept = visible_answers(self.survey, self.answers)
-        return [s for s in self.survey.sections if s.show_if is None or evaluate(s.show_if, kept)]
+        return list(self._visibility()[2])
+
+    def shown_question_ids(self) -> set[str]:
+        """`surveys.shown_question_ids` of the answers, from the same single pass."""
+        return set(self._visibility()[1])
 
     def section(self, section_id: str) -> Section | None:
         for s in self.survey.sections:
@@ -79,6 +93,37 @@ class Respondent:
 
     def task_list(self) -> list[tuple[Section, str]]:
         return [(s, section_status(self.survey, s, self.answers)) for s in self.shown_sections()]
+
+    def conflict_message(self, last: LastSave, page_id: str | None, on_check_page: bool = False) -> str:
+        """Why a save was refused, in the respondent's language: who saved since and when (a
+        colleague by name, since people at one force see each other's names; "you" when it
+        was this person in another tab or on another device), and what to do now."""
+        language = language_for(self.lang)
+        when = language.datetime(last.updated_at)
+        if page_id and last.saved_by_page == page_id:
+            why = language.gettext("An earlier automatic save from this page was not confirmed.")
+        elif last.updated_by is not None and last.updated_by == self.invitation.person_id:
+            why = language.gettext(
+                "You saved this questionnaire in another tab, window or device on %(when)s, "
+                "after this page was opened.",
+                when=when,
+            )
+        elif last.updated_by_name:
+            why = language.gettext(
+                "%(name)s at your force saved this questionnaire on %(when)s, after you opened this page.",
+                name=last.updated_by_name,
+                when=when,
+            )
+        else:
+            why = language.gettext(
+                "Someone else at your force saved this questionnaire on %(when)s, after you opened this page.",
+                when=when,
+            )
+        if on_check_page:
+            then = language.gettext("The answers below include those changes: check them, then submit again.")
+        else:
+            then = language.gettext("Your entries on this page have not been saved yet: check them and save again.")
+        return f"{why} {then}"
 
 
 def choose_language(request: Request[Any, Any, Any], survey: Survey, person_language: str | None) -> str:
@@ -111,14 +156,18 @@ async def load_respondent(request: Request[Any, Any, Any]) -> Respondent:
         await refused(request, None, "no_respondent_session")
         raise PermissionDeniedException(LINK_ENDED if ended else NO_LINK)
     # Sessions opened before links were recorded in them have no link hash: they end too.
-    invitation = await invitation_context(invitation_id, link_hash) if isinstance(link_hash, str) else None
-    if invitation is None:
+    # One query reads the invitation, its round and the response (`respondent_context`).
+    context = await respondent_context(invitation_id, link_hash) if isinstance(link_hash, str) else None
+    if context is None:
         end_respondent_access(request)
         await refused(request, None, "link_ended", f"invitation:{invitation_id}")
         raise PermissionDeniedException(LINK_ENDED)
+    invitation, response = context
     survey = await load_version(invitation.version_id)
     lang = choose_language(request, survey, invitation.language)
-    response = await get_or_create(invitation.round_id, invitation.force_id, lang)
+    set_request_language(request, lang)  # the page's interface follows the questionnaire's language
+    if response is None:  # the force's first page: its response starts now
+        response = await get_or_create(invitation.round_id, invitation.force_id, lang)
     return Respondent(invitation, survey, response, lang)
 
 
@@ -146,3 +195,9 @@ def page_revision(text: str) -> int:
     when missing, garbled or beyond what the `integer` column holds."""
     value = form_int(text)
     return -1 if value is None else value
+
+
+def page_field(form: dict[str, list[str]]) -> str:
+    """The id a questionnaire page was rendered with (its hidden `page` field; at most the
+    column's 64 characters), naming the page a save comes from (`services.save_answers`)."""
+    return (form.get("page") or [""])[0][:64]

@@ -35,6 +35,19 @@ class ResponseRow(msgspec.Struct, frozen=True):
     submitted_by: int | None
 
 
+class LastSave(msgspec.Struct, frozen=True):
+    """Where a response stands after its last save: who saved it, when, and from which page."""
+
+    revision: int
+    status: ResponseStatus
+    updated_at: datetime
+    #: the person who saved (None: saved by no one's invitation, e.g. imported)
+    updated_by: int | None
+    updated_by_name: str | None
+    #: the rendered page the save came from (`services.save_answers`)
+    saved_by_page: str | None
+
+
 class StatusCounts(msgspec.Struct, frozen=True):
     """How many forces of a round have submitted, and how many have a draft."""
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 import msgspec
 
 from backend.database import execute, fetch, fetchrow, json_value
 from backend.profile_changes.services import propose_changes
-from backend.responses.schemas import ResponseRow, ResponseStatus, StatusCounts
+from backend.responses.schemas import LastSave, ResponseRow, ResponseStatus, StatusCounts
 from backend.responses.tables import Response
 from backend.surveys import AnswerError, Answers, Survey, check_all, visible_answers
 
@@ -21,12 +22,18 @@ INSERT INTO response (round, force, status, revision, answers, language, started
 VALUES ($1, $2, 'draft', 0, '{}'::jsonb, $3, now(), now()) ON CONFLICT (round, force) DO NOTHING"""
 
 #: One statement: set the page's answers ($1), drop the cleared ones ($2), move the revision on,
-#: only if nobody saved since the revision the page was shown with ($5).
+#: only if nobody saved since the revision the page was shown with ($5) — or, for a page's own
+#: final save ($7), if the last save came from this very page ($6: its autosave got there first).
 SAVE_ANSWERS = """
 UPDATE response SET answers = (answers || $1::jsonb) - $2::text[], revision = revision + 1,
-    updated_at = now(), updated_by = $3
-WHERE id = $4 AND revision = $5 AND status = 'draft'
+    updated_at = now(), updated_by = $3, saved_by_page = $6
+WHERE id = $4 AND status = 'draft' AND (revision = $5 OR ($7 AND saved_by_page = $6))
 RETURNING revision"""
+
+#: Who saved a response last, and when (what a conflict message says).
+LAST_SAVE = """
+SELECT r.revision, r.status, r.updated_at, r.updated_by, p.name AS updated_by_name, r.saved_by_page
+FROM response r LEFT JOIN person p ON p.id = r.updated_by WHERE r.id = $1"""
 
 SUBMIT = """
 UPDATE response SET status = 'submitted', answers = $1::jsonb, submitted_at = now(), submitted_by = $2,
@@ -44,8 +51,22 @@ SELECT e.key AS q, e.value #>> '{}' AS text FROM response r, jsonb_each(r.answer
 WHERE r.round = $1 AND r.status = 'submitted' AND e.key = ANY($2::text[]) ORDER BY r.id"""
 
 
+#: A response as one JSON object (`response_from_json`), as `rounds.services.respondent_context`
+#: also reads it.
+GET_RESPONSE = "SELECT to_jsonb(x) AS response FROM response x WHERE x.round = $1 AND x.force = $2"
+
+_decode_response = msgspec.json.Decoder(ResponseRow).decode
+
+
 def _response(row: dict[str, Any]) -> ResponseRow:
     return msgspec.convert({**row, "answers": json_value(row["answers"])}, ResponseRow)
+
+
+def response_from_json(value: str | bytes | dict[str, Any]) -> ResponseRow:
+    """A response read as `to_jsonb(response)`: decoded and checked in one step."""
+    if isinstance(value, dict):
+        return msgspec.convert(value, ResponseRow, strict=False)
+    return _decode_response(value)
 
 
 async def get_or_create(round_id: int, force_id: int, language: str) -> ResponseRow:
@@ -61,8 +82,8 @@ async def get_or_create(round_id: int, force_id: int, language: str) -> Response
 
 
 async def get_response(round_id: int, force_id: int) -> ResponseRow | None:
-    row = await Response.select().where((Response.round == round_id) & (Response.force == force_id)).first()
-    return _response(row) if row else None
+    row = await fetchrow(GET_RESPONSE, round_id, force_id)
+    return None if row is None else response_from_json(row["response"])
 
 
 @dataclass(frozen=True)
@@ -71,24 +92,59 @@ class SaveResult:
     revision: int
     #: why not: "conflict" (someone saved in between) or "submitted" (too late)
     reason: str | None = None
+    #: when not saved: the save that got there first
+    last: LastSave | None = None
 
 
-async def save_answers(response_id: int, expected_revision: int, page: Answers, person_id: int | None) -> SaveResult:
+async def save_answers(
+    response_id: int,
+    expected_revision: int,
+    page: Answers,
+    person_id: int | None,
+    page_id: str | None = None,
+    final: bool = False,
+) -> SaveResult:
     """Merge one page's answers (None clears) if nobody saved since `expected_revision`.
 
     The merge happens in one UPDATE, so two delegates saving at once cannot interleave: the
     second finds the revision moved on and is told so (its input is kept on its page).
+    `page_id` names the rendered page the save comes from; a page's `final` save (its own
+    submit button, which carries everything on the page) also goes through when the last save
+    came from that same page, whose autosave reply it had not seen yet. Autosaves stay strict,
+    so an older autosave arriving late never overwrites a newer save of its page.
     """
     to_set = {k: v for k, v in page.items() if v is not None}
     to_clear = [k for k, v in page.items() if v is None]
-    row = await fetchrow(SAVE_ANSWERS, json.dumps(to_set), to_clear, person_id, response_id, expected_revision)
+    token = page_id or None
+    row = await fetchrow(
+        SAVE_ANSWERS, json.dumps(to_set), to_clear, person_id, response_id, expected_revision, token, final
+    )
     if row is not None:
         return SaveResult(True, row["revision"])
-    current = await Response.select(Response.revision, Response.status).where(Response.id == response_id).first()
-    if current is None:
+    current = await last_save(response_id)
+    reason = "submitted" if current.status == ResponseStatus.SUBMITTED else "conflict"
+    return SaveResult(False, current.revision, reason, current)
+
+
+async def last_save(response_id: int) -> LastSave:
+    row = await fetchrow(LAST_SAVE, response_id)
+    if row is None:
         raise LookupError(f"no response {response_id}")
-    reason = "submitted" if current["status"] == ResponseStatus.SUBMITTED else "conflict"
-    return SaveResult(False, current["revision"], reason)
+    return msgspec.convert(row, LastSave)
+
+
+def receipt_reference(response: ResponseRow) -> str | None:
+    """The reference a submitted response is quoted by: `PX-<submission date>-<response id>-<check
+    digit>`, e.g. PX-20261130-00042-7. Stable (both parts are stored) and only a reference, not a
+    secret; the Luhn check digit catches a mistyped digit when it is read out."""
+    if response.submitted_at is None:
+        return None
+    digits = f"{response.submitted_at.astimezone(UTC):%Y%m%d}{response.id:05d}"
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        n = int(d) * (2 if i % 2 == 0 else 1)
+        total += n - 9 if n > 9 else n
+    return f"PX-{digits[:8]}-{digits[8:]}-{(10 - total % 10) % 10}"
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,9 @@ class Response(Table, tablename="response"):
     started_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
     updated_by = ForeignKey(references=Person, null=True, default=None)
+    #: The page (a random id given to each rendered questionnaire page) the last save came
+    #: from: a page's own later save is not a conflict with itself (`services.save_answers`).
+    saved_by_page = Varchar(length=64, null=True, default=None)
     submitted_at = Timestamptz(null=True, default=None)
     submitted_by = ForeignKey(references=Person, null=True, default=None)
 

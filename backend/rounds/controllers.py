@@ -11,21 +11,20 @@ from litestar.exceptions import NotFoundException
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from backend.audit.services import record
 from backend.partners.services import list_forces
 from backend.profile_changes.services import count_pending
-from backend.publication.disclosure import MIN_GROUP_SIZE_FLOOR
 from backend.publication.services import close_round
 from backend.rounds.forms import NewRoundForm, ReplaceLink
 from backend.rounds.schemas import RoundStatus
 from backend.rounds.services import (
     NewRound,
-    check_new_round,
+    closing_time,
     get_round,
     list_rounds,
-    open_round,
-    replace_invitation,
+    new_round_problems,
+    renew_link,
     round_overview,
+    start_round,
 )
 from backend.security.guards import requires_staff
 from backend.security.roles import Viewer
@@ -83,14 +82,7 @@ class StaffRoundController(Controller):
         """Open a round: one invitation per respondent contact of each chosen force; on any
         problem, the form again with every message and what was chosen."""
         errors: dict[str, str] = {}
-        versions = {v.id for v in await list_versions()}
-        try:
-            version_id = int(data.version)
-            if version_id not in versions:
-                raise ValueError
-        except ValueError:
-            errors["version"] = "Choose a questionnaire version."
-            version_id = 0
+        version_id = form_int(data.version) or 0
         try:
             force_ids = [int(f) for f in data.forces]
         except ValueError:
@@ -104,18 +96,15 @@ class StaffRoundController(Controller):
         closes_at = None
         if data.closes_on:
             try:
-                closes_at = dt.datetime.combine(dt.date.fromisoformat(data.closes_on), dt.time(23, 59), tzinfo=dt.UTC)
+                closes_at = closing_time(dt.date.fromisoformat(data.closes_on))
             except ValueError:
                 errors["closes_on"] = "Enter the closing date as YYYY-MM-DD, like 2027-03-31."
         new_round = NewRound(data.title, version_id, force_ids, min_group, closes_at)
-        known = {f.id for f in await list_forces()}
-        floor = max(settings.min_group_size_floor, MIN_GROUP_SIZE_FLOOR)
-        for problem in check_new_round(new_round, floor, known, dt.datetime.now(dt.UTC)):
+        for problem in await new_round_problems(new_round, settings.min_group_size_floor):
             errors.setdefault(problem.field, problem.message)
         if errors:
             return await self._new_form(request, data.values(), errors, status_code=400)
-        round_id, invited = await open_round(new_round, settings.secret_key, viewer)
-        await record(viewer, "round.opened", f"round:{round_id}", forces=force_ids, invitations=invited)
+        round_id, invited = await start_round(new_round, settings.secret_key, viewer)
         if invited == 0:
             flash(request, "The round is open, but none of the chosen forces has a contact who answers.", "warning")
         else:
@@ -165,8 +154,8 @@ class StaffRoundController(Controller):
         data: Annotated[ReplaceLink, FORM],
     ) -> Redirect:
         """A new personal link for an invitation; the old one stops working at once."""
+        if await renew_link(invitation_id, settings.secret_key, viewer) is None:
+            raise NotFoundException()
         round_id = form_int(data.round) or 0
-        await replace_invitation(invitation_id, settings.secret_key)
-        await record(viewer, "invitation.replaced", f"invitation:{invitation_id}")
         flash(request, "A new link was made; the old one no longer works.", "success")
         return redirect(f"/staff/rounds/{round_id}" if round_id else "/staff")

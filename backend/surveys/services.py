@@ -14,6 +14,7 @@ from backend.surveys.format.files import LocatedProblem, definition_files, load_
 from backend.surveys.format.model import Survey
 from backend.surveys.format.normal_form import content_hash, survey_to_data
 from backend.surveys.format.parse import parse_definition
+from backend.surveys.format.translations import translation_report
 from backend.surveys.schemas import VersionRow
 from backend.surveys.tables import Questionnaire, QuestionnaireVersion
 
@@ -23,6 +24,8 @@ class SyncReport:
     created: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     problems: list[LocatedProblem] = field(default_factory=list)
+    #: versions loaded whose translations are incomplete (a round cannot be opened with them)
+    incomplete: list[str] = field(default_factory=list)
 
 
 async def store_survey(survey: Survey, source: str, source_name: str) -> tuple[int, bool]:
@@ -78,6 +81,10 @@ async def sync_folder(folder: Path) -> SyncReport:
         _, created = await store_survey(loaded.survey, loaded.source, path.name)
         label = f"{loaded.survey.id} {loaded.survey.version}"
         (report.created if created else report.unchanged).append(label)
+        translations = translation_report(loaded.survey)
+        if not translations.complete:
+            counts = ", ".join(str(c) for c in translations.counts if not c.complete)
+            report.incomplete.append(f"{label} ({counts})")
     return report
 
 

@@ -10,6 +10,7 @@ Litestar adds 400 itself for routes whose parameters or body it validates. The b
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -21,6 +22,9 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from backend.i18n import N_
+from backend.web.language import PAGE_LANGUAGE, known_language
+
 log = logging.getLogger(__name__)
 
 
@@ -29,12 +33,36 @@ class ApiError(msgspec.Struct):
     detail: str
 
 
+class FieldProblem(msgspec.Struct):
+    #: the request's field to correct
+    key: str
+    message: str
+
+
+class InvalidInput(msgspec.Struct):
+    """A 422: values of the right type that cannot be accepted, every one named (`extra`)."""
+
+    status_code: int
+    detail: str
+    extra: list[FieldProblem]
+
+
+def invalid(problems: Mapping[str, str]) -> HTTPException:
+    """The 422 for `problems` (field → message), the same messages the page shows beside its fields."""
+    return HTTPException(
+        status_code=422,
+        detail="Some values cannot be accepted; nothing changed: " + " ".join(problems.values()),
+        extra=[{"key": key, "message": message} for key, message in problems.items()],
+    )
+
+
 #: What each refusal means on any route; a route may say more (see `refusals`).
 MEANINGS = {
     401: "Not signed in (or the session has ended)",
     403: "Signed in without the role this needs; for a POST, also a missing or wrong X-CSRFToken header",
     404: "There is no such thing (an id that is not a whole number is none either); nothing changed",
     409: "The request conflicts with the current state; nothing changed",
+    422: "Some values cannot be accepted (`extra` names each field and says why); nothing changed",
 }
 
 
@@ -42,8 +70,8 @@ def refusals(*statuses: int, says: dict[int, str] | None = None) -> dict[int, Re
     """Response documentation for `statuses`; `says` replaces the general wording of some."""
     return {
         status: ResponseSpec(
-            data_container=ApiError,
-            description=(says or {}).get(status, MEANINGS[status]),
+            data_container=InvalidInput if status == 422 else ApiError,
+            description=(says or {}).get(status) or MEANINGS[status],
             # Litestar would otherwise invent random example values, different at every start.
             generate_examples=False,
         )
@@ -62,12 +90,42 @@ def _wants_html(request: Request[Any, Any, Any]) -> bool:
     return "text/html" in accept or "application/json" not in accept
 
 
+#: The title of each error page people see (translated when shown).
+TITLES = {
+    400: N_("Bad request"),
+    401: N_("Sign in"),
+    403: N_("Not allowed"),
+    404: N_("Page not found"),
+    405: N_("Not allowed"),
+    409: N_("Conflict"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong"),
+}
+NOT_FOUND = N_("The page you asked for does not exist. Check the address, or go back to the start.")
+TOO_MANY = N_("Too many attempts. Wait a minute and try again.")
+SESSION_ENDED = N_("Your session has ended. Sign in again and retry.")
+CANNOT_SEE = N_("You cannot see this page.")
+OUR_FAULT = N_("Something went wrong on our side. Nothing you typed was lost if you saved it; try again in a moment.")
+
+
 def _page(request: Request[Any, Any, Any], status: int, title: str, message: str) -> Response[Any]:
+    """An error page in the request's language: `title` and `message` are English messages
+    (`N_`-marked, or an exception's detail), translated here when a translation exists."""
+    language = known_language(request)
+    PAGE_LANGUAGE.set(language)
     return Template(
         template_name="error.html",
         status_code=status,
         # No flash messages on an error page: they stay for the next page.
-        context={"title": title, "message": message, "viewer": None, "flashes": [], "lang": "en"},
+        context={
+            "title": language.translations.gettext(title),
+            "message": language.translations.gettext(message),
+            "viewer": None,
+            "flashes": [],
+            "language": language,
+            "lang": language.code,
+            "page_path": "/",
+        },
     )  # type: ignore[return-value]
 
 
@@ -76,13 +134,13 @@ def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException)
         if request.method == "GET":
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return Redirect(path=f"/sign-in?next={quote(target)}")  # type: ignore[return-value]
-        return _page(request, 401, "Sign in", "Your session has ended. Sign in again and retry.")
+        return _page(request, 401, TITLES[401], SESSION_ENDED)
     return Response({"status_code": 401, "detail": exc.detail}, status_code=401, media_type=MediaType.JSON)
 
 
 def permission_denied(request: Request[Any, Any, Any], exc: PermissionDeniedException) -> Response[Any]:
     if _wants_html(request):
-        return _page(request, 403, "Not allowed", exc.detail or "You cannot see this page.")
+        return _page(request, 403, TITLES[403], exc.detail or CANNOT_SEE)
     return Response({"status_code": 403, "detail": exc.detail}, status_code=403, media_type=MediaType.JSON)
 
 
@@ -91,19 +149,8 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         # A 4xx is the client's doing and is not logged as an error; a 5xx is ours.
         log.error("%d on %s %s", exc.status_code, request.method, request.url.path, exc_info=exc)
     if _wants_html(request) and exc.status_code in {400, 403, 404, 405, 409, 429}:
-        titles = {
-            404: "Page not found",
-            405: "Not allowed",
-            409: "Conflict",
-            429: "Too many attempts",
-            403: "Not allowed",
-            400: "Bad request",
-        }
-        message = {
-            404: "The page you asked for does not exist. Check the address, or go back to the start.",
-            429: "Too many attempts. Wait a minute and try again.",
-        }.get(exc.status_code, exc.detail)
-        response = _page(request, exc.status_code, titles[exc.status_code], message)
+        message = {404: NOT_FOUND, 429: TOO_MANY}.get(exc.status_code, exc.detail)
+        response = _page(request, exc.status_code, TITLES[exc.status_code], message)
         if exc.headers:
             response.headers.update(exc.headers)
         return response
@@ -116,12 +163,7 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     if _wants_html(request):
-        return _page(
-            request,
-            500,
-            "Something went wrong",
-            "Something went wrong on our side. Nothing you typed was lost if you saved it; try again in a moment.",
-        )
+        return _page(request, 500, TITLES[500], OUR_FAULT)
     return Response(
         {"status_code": 500, "detail": "Internal server error"},
         status_code=HTTP_500_INTERNAL_SERVER_ERROR,

@@ -32,10 +32,11 @@ def answer_visible_questions(page: Any) -> list[str]:
             for n, select in enumerate(block.locator("select").all()):
                 select.select_option(index=n + 1)
         elif qtype == "matrix":
-            for row in block.locator("tbody tr").all():
+            for row in block.locator("[data-matrix-row]").all():
                 row.locator("input[type=radio]").first.check()
         elif qtype == "date":
-            block.locator("input").fill("2015-06-01")
+            for part, value in zip(block.locator("input").all(), ("1", "6", "2015"), strict=True):
+                part.fill(value)
         elif qtype == "short_text":
             block.locator("input").fill("An example")
         elif qtype == "long_text":

@@ -41,6 +41,12 @@ def error_summary(page: Any) -> str:
     return summary.inner_text()
 
 
+def fill_date(question: Any, day: str, month: str, year: str) -> None:
+    """Type a date into a date question's day, month and year boxes."""
+    for box, value in zip(question.locator("input").all(), (day, month, year), strict=True):
+        box.fill(value)
+
+
 def save_and_continue(page: Any, label: str = "Enregistrer et continuer") -> None:
     page.get_by_role("button", name=label).click()
     page.wait_for_load_state()
@@ -62,7 +68,7 @@ def test_every_type_in_french_with_errors(server: Server, browser: Any, setup: t
     expect(adopted).to_be_hidden()  # hidden until "Oui"
     page.locator("#question-has_drug_strategy").get_by_label("Oui").check()
     expect(adopted).to_be_visible()
-    adopted.locator("input").fill("1985-06-30")  # before the question's min
+    fill_date(adopted, "30", "6", "1985")  # before the question's min
     ranks = page.locator("#question-priority_ranking select")
     ranks.nth(0).select_option(index=1)
     ranks.nth(1).select_option(index=1)  # the same item twice
@@ -73,10 +79,10 @@ def test_every_type_in_french_with_errors(server: Server, browser: Any, setup: t
     assert "Chaque élément ne peut avoir qu'un seul rang." in summary
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")  # focus moved to it
     page.locator(".error-summary a", has_text="1990-01-01").click()
-    assert page.evaluate("document.activeElement.id") == "strategy_adopted"
+    assert page.evaluate("document.activeElement.id") == "strategy_adopted.day"
     # what was typed is still there
-    assert page.locator("#strategy_adopted").input_value() == "1985-06-30"
-    page.locator("#strategy_adopted").fill("2019-03-27")
+    assert [i.input_value() for i in adopted.locator("input").all()] == ["30", "6", "1985"]
+    fill_date(adopted, "27", "3", "2019")
     ranks.nth(1).select_option(index=2)
     ranks.nth(2).select_option(index=3)
     save_and_continue(page)
@@ -112,7 +118,12 @@ def test_every_type_in_french_with_errors(server: Server, browser: Any, setup: t
     assert page.locator("#naloxone_trained_pct").get_attribute("aria-invalid") == "true"
     page.locator("#naloxone_trained_pct").fill("45,5")  # a decimal comma for a whole-number question
     save_and_continue(page)
-    assert "Saisissez un nombre entier." in error_summary(page)
+    assert "Saisissez un nombre entier, sans décimales" in error_summary(page)
+    page.locator("#naloxone_trained_pct").fill("45,000")  # thousands, or a decimal comma? Asked, not guessed
+    save_and_continue(page)
+    asked = error_summary(page).replace("\u202f", " ").replace("\u00a0", " ")
+    assert "Vouliez-vous dire 45 000 ou 45 ? Saisissez 45000 ou 45." in asked
+    assert page.locator("#naloxone_trained_pct").input_value() == "45,000"  # kept as typed
     page.locator("#naloxone_trained_pct").fill("45")
     save_and_continue(page)
     assert "/respond/section/alternatives" in page.url
@@ -124,7 +135,7 @@ def test_every_type_in_french_with_errors(server: Server, browser: Any, setup: t
     answer_visible_questions(page)
     save_and_continue(page)
     assert "/respond/section/integrity" in page.url
-    page.locator("#question-corruption_risk tbody tr").first.locator("input").first.check()
+    page.locator("#question-corruption_risk [data-matrix-row]").first.locator("input").first.check()
     save_and_continue(page)
     assert "Répondez pour chaque ligne." in error_summary(page)
     assert_accessible(page, "matrix with an error")
@@ -187,7 +198,7 @@ def test_pages_work_without_javascript(server: Server, browser: Any, setup: tupl
     assert adopted.is_visible()
     assert "Answer only if" in adopted.inner_text() and "Yes" in adopted.inner_text()
     page.locator("#question-has_drug_strategy").get_by_label("No").check()
-    adopted.locator("input").fill("2018-01-01")  # answered although hidden by the condition
+    fill_date(adopted, "1", "1", "2018")  # answered although hidden by the condition
     for n, select in enumerate(page.locator("#question-priority_ranking select").all()):
         select.select_option(index=n + 1)
     page.get_by_role("button", name="Save and continue").click()

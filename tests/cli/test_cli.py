@@ -59,6 +59,25 @@ def test_validate_reports_every_problem(tmp_path: Path) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
+def test_validate_warns_about_missing_translations_and_strict_refuses_them(tmp_path: Path) -> None:
+    partial = tmp_path / "partial.yaml"
+    partial.write_text(
+        'id: x\nversion: "1"\ntitle: {en: X, fr: X}\nlanguages: [en, fr]\nsections:\n'
+        "  - id: s\n    title: {en: S, fr: S}\n    questions:\n"
+        "      - {id: q, type: yes_no, label: Only English}\n"
+    )
+    result = run("surveys", "validate", str(partial))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines() == [
+        f'{partial}:9:38: warning: missing "fr" translation',
+        "1 questionnaire file(s) valid (1 missing translation(s): warnings; --strict makes them errors)",
+    ]
+    strict = run("surveys", "validate", "--strict", str(partial))
+    assert strict.returncode == 1
+    assert strict.stdout.splitlines() == [f'{partial}:9:38: missing "fr" translation', "1 problem(s) in 1 file(s)"]
+    assert run("surveys", "validate", "--strict", "surveys/").returncode == 0
+
+
 def test_show_json_is_stable() -> None:
     first = run("surveys", "show", "surveys/force-profile.yaml", "--json")
     second = run("surveys", "show", "surveys/force-profile.yaml", "--json")

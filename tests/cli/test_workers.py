@@ -21,6 +21,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import psutil
+import pytest
 from argon2 import PasswordHasher
 
 from backend.partners.services import create_person
@@ -203,3 +204,37 @@ def _alive(processes: list[psutil.Process]) -> list[psutil.Process]:
         except psutil.NoSuchProcess:
             pass
     return alive
+
+
+def _keep_alive_round_trips(port: int, requests: int) -> list[float]:
+    """Seconds per request of `requests` GET /healthz sent one after another on one keep-alive
+    connection, each sent once the previous answer is complete (as a browser does)."""
+    times = []
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # the client's own writes go out at once
+        stream = conn.makefile("rb")
+        for _ in range(requests):
+            started = time.perf_counter()
+            conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert stream.readline().startswith(b"HTTP/1.1 200")
+            length = 0
+            while (line := stream.readline()) not in (b"\r\n", b""):
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            stream.read(length)
+            times.append(time.perf_counter() - started)
+    return times
+
+
+@pytest.mark.timeout_sensitive
+def test_keep_alive_requests_are_not_delayed_with_two_workers(database_dsn: str) -> None:
+    """Answers go out as soon as they are written (TCP_NODELAY), also when `serve` hands its
+    socket to several workers: the listening socket is bound as a TCP socket, so the workers'
+    event loops disable Nagle's algorithm on each connection. Without it, every answer after the
+    first on a keep-alive connection waited for the client's delayed ACK (some 40 ms) because
+    its body is written after its headers (uvicorn issue #3149)."""
+    with serve_workers(database_dsn, workers=2) as served:
+        times = _keep_alive_round_trips(served.port, 12)
+    later = sorted(times[1:])
+    assert later[len(later) // 2] < 0.020, [f"{t * 1000:.1f} ms" for t in times]

@@ -96,7 +96,7 @@ async def test_server_errors_carry_the_headers(client: httpx.AsyncClient, monkey
     # exception handler can answer.
     monkeypatch.setattr("backend.ops.api.database_ok", unhealthy)
     in_handler = await client.get("/healthz")
-    monkeypatch.setattr(PostgresStore, "get", broken)
+    monkeypatch.setattr(PostgresStore, "load", broken)
     client.cookies.set("session", SOME_SESSION_ID)
     in_middleware = await client.get("/sign-in")
     assert (in_handler.status_code, in_middleware.status_code) == (500, 500)

@@ -21,7 +21,22 @@ async def test_openapi_document(client: httpx.AsyncClient) -> None:
         "/api/profile-changes/{change_id}/approve",
         "/api/profile-changes/{change_id}/reject",
         "/respond/section/{section_id}/autosave",
+        "/api/rounds/{round_id}",
+        "/api/rounds/{round_id}/invitations",
+        "/api/invitations/{invitation_id}/replace",
+        "/api/forces",
+        "/api/people",
+        "/api/account",
+        "/api/account/password",
+        "/api/account/language",
+        "/api/questionnaires",
+        "/api/questionnaires/{version_id}",
+        "/api/audit",
     } <= set(paths)
+    assert "post" in paths["/api/rounds"] and "post" in paths["/api/forces"] and "post" in paths["/api/people"]
+    # a value the page would refuse is a 422 that names each field
+    invalid = paths["/api/rounds"]["post"]["responses"]["422"]["content"]["application/json"]["schema"]
+    assert invalid["$ref"].endswith("/InvalidInput")
     # Pages are not in the API document; autosave, the one JSON route beside them, is.
     pages = [p for p in paths if p != "/respond/section/{section_id}/autosave"]
     assert not any(p.startswith(("/staff", "/respond", "/dashboard", "/sign-in")) for p in pages)

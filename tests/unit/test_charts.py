@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import random
+import re
 from pathlib import Path
 from typing import Any
 
 import plotly.io
 
 from backend.publication.basis import RoundBasis
-from backend.publication.charts import OWN_COLOUR, WITHHELD, chart_for
+from backend.publication.charts import OWN_COLOUR, WITHHELD, chart_for, peer_chart, with_own
 from backend.publication.disclosure import DisclosedQuestion, disclose
 from backend.publication.specs import question_spec
 from backend.surveys.format.files import load_file
@@ -100,3 +103,93 @@ def test_chart_hints_change_the_drawing() -> None:
     assert dot is not None and dot.figure["data"][0]["type"] == "scatter"
     box = chart_for(replace(n, chart=None), dn, dn.overall, SURVEY, "en")
     assert box is not None and box.figure["data"][0]["type"] == "box"
+
+
+def every_kind() -> list[tuple[Any, DisclosedQuestion, Any]]:
+    """(question, its disclosed figures, an own answer) for each kind of chart and drawing hint."""
+    from dataclasses import replace
+
+    q = SURVEY.question("has_drug_strategy")
+    categorical = disclosed_for(q.id, ["yes"] * 4 + ["no"] * 2)
+    n = SURVEY.question("drug_staff_pct")
+    numeric = disclosed_for(n.id, [5, 5, 10, 10, 20, 20])
+    a = SURVEY.question("effort_allocation")
+    items = [i.code for i in a.settings.items]
+    shares = [{items[0]: 20 + 5 * f, items[1]: 80 - 5 * f} for f in range(6)]
+    r = SURVEY.question("priority_ranking")
+    codes = [i.code for i in r.settings.items]
+    m = SURVEY.question("partner_frequency")
+    scale = [o.code for o in m.settings.options]
+    matrix = [{row.code: scale[(f + i) % 3] for i, row in enumerate(m.settings.rows)} for f in range(6)]
+    return [
+        (q, categorical, "yes"),
+        (replace(q, chart="stacked"), categorical, "no"),
+        (replace(q, chart="column"), categorical, "yes"),
+        (n, numeric, 7),
+        (replace(n, chart="dot"), numeric, 7),
+        (a, disclosed_for(a.id, shares), shares[0]),
+        (r, disclosed_for(r.id, [codes[f % 3 : f % 3 + 3] for f in range(6)]), codes[:3]),
+        (m, disclosed_for(m.id, matrix), matrix[0]),
+    ]
+
+
+def test_figures_are_valid_plotly_with_the_shared_template() -> None:
+    """Plain dicts, checked against plotly's own schema, with the template charts.js sets."""
+    import plotly.graph_objects as go
+
+    template = plotly.io.templates["plotly"].to_plotly_json()
+    for q, dq, own in every_kind():
+        for mine in (None, own):
+            chart = chart_for(q, dq, dq.overall, SURVEY, "en", own=mine, group_label="All")
+            assert chart is not None and "template" not in chart.figure["layout"]
+            go.Figure({**chart.figure, "layout": {**chart.figure["layout"], "template": template}})
+
+
+def test_charts_js_sets_plotlys_template() -> None:
+    js = (Path(__file__).resolve().parents[2] / "frontend" / "static" / "js" / "charts.js").read_text()
+    found = re.search(r"var TEMPLATE = (\{.*\});\n", js)
+    assert found, "charts.js sets no TEMPLATE"
+    assert json.loads(found.group(1)) == plotly.io.templates["plotly"].to_plotly_json()
+
+
+def test_own_answer_is_marked_on_a_copy() -> None:
+    """A peer chart is built once and shared by every viewer: marking one viewer's answer
+    changes nothing another viewer gets."""
+    for q, dq, own in every_kind():
+        peer = peer_chart(q, dq, dq.overall, SURVEY, "en", "All")
+        assert peer is not None
+        before = json.dumps([peer.chart.figure, peer.chart.rows])
+        marked = with_own(peer, own)
+        assert marked != peer.chart, q.id  # the marker is there…
+        assert json.dumps([peer.chart.figure, peer.chart.rows]) == before  # …and only on the copy
+        assert with_own(peer, None) == peer.chart
+
+
+def test_dashboard_keeps_peer_charts_per_publication_and_marks_each_viewer() -> None:
+    """A publication's peer charts are built once per group and language; each viewer's own
+    answers are marked on what they get, and are the same as when nothing is kept."""
+    from backend.demo.answers import random_answers
+    from backend.publication import dashboard
+    from backend.publication.specs import published_specs
+
+    rng = random.Random(3)
+    answers = {f: random_answers(SURVEY, rng) for f in range(12)}
+    specs = published_specs(SURVEY)
+    basis = RoundBasis(
+        key="r1",
+        label="Round",
+        participants={f: {} for f in answers},
+        answers={f: {qid: a[qid] for qid in specs if qid in a} for f, a in answers.items()},
+        questions=specs,
+    )
+    disclosed = disclose(basis, [], round_id=1, version=1, min_group_size=3, breakdowns={}).round
+    key = ("publication", 1)
+    first = dashboard.build_panels(SURVEY, disclosed, ALL, answers[0], "en", key)
+    kept = dashboard._CACHE[(key, ALL, "en")]
+    second = dashboard.build_panels(SURVEY, disclosed, ALL, answers[1], "en", key)
+    assert dashboard._CACHE[(key, ALL, "en")] is kept  # built once
+    for own, panels in ((answers[0], first), (answers[1], second)):
+        assert panels == dashboard.build_panels(SURVEY, disclosed, ALL, own, "en")  # as if built afresh
+    charts = [p.chart for s in first for p in s.panels if p.chart is not None]
+    assert any("your force" in json.dumps(c.figure) or "✔" in json.dumps(c.rows) for c in charts)
+    assert first != second

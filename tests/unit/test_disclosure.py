@@ -225,36 +225,41 @@ def test_forces_joining_between_rounds(joined: list[str], check: str | None) -> 
         assert exposure is not None and exposure.check == check
 
 
-@pytest.mark.parametrize("plus,minus", list(itertools.product(range(4), range(4))))
-def test_pinned_difference_agrees_with_brute_force(plus: int, minus: int) -> None:
-    """Against every yes/no assignment of the forces that joined (plus) and left (minus): the
-    check says pinned exactly when some reader can fix some force's answer by bounds alone."""
-    stayers = [100, 101]
+@pytest.mark.parametrize(
+    "stay,plus,minus,values",
+    [(s, p, m, 2) for s in (1, 2) for p in range(4) for m in range(4) if s + p + m <= 7]
+    + [(s, p, m, 3) for s in (1, 2) for p in range(3) for m in range(3) if s + p + m <= 5],
+)
+def test_pinned_difference_agrees_with_brute_force(stay: int, plus: int, minus: int, values: int) -> None:
+    """Against every assignment of answers to the forces in both rows (stay), those that joined
+    (plus) and those that left (minus), answers unchanged for the stayers: the check says pinned
+    exactly when some reader, seeing both rows' counts and assuming nobody changed, can fix some
+    force's answer."""
+    stayers = list(range(100, 100 + stay))
     joined = list(range(plus))
     left = list(range(10, 10 + minus))
-    for bits in itertools.product((0, 1), repeat=plus + minus):
-        now = dict.fromkeys(stayers, 0) | dict(zip(joined, bits[:plus], strict=True))
-        before = dict.fromkeys(stayers, 0) | dict(zip(left, bits[plus:], strict=True))
-        a, b = set(stayers) | set(joined), set(stayers) | set(left)
-        expected = _brute_force_pinned(joined, left, now, before)
-        assert pinned(a, b, now.__getitem__, before.__getitem__) == expected, (bits, plus, minus)
+    forces = [*stayers, *joined, *left]
+    a, b = {*stayers, *joined}, {*stayers, *left}
 
+    def signature(world: dict[int, int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return (
+            tuple(sum(world[f] == v for f in a) for v in range(values)),
+            tuple(sum(world[f] == v for f in b) for v in range(values)),
+        )
 
-def _brute_force_pinned(joined: list[int], left: list[int], now: dict[int, int], before: dict[int, int]) -> bool:
-    d = sum(now[f] for f in joined) - sum(before[f] for f in left)
-    readers: list[int | None] = [None, *joined, *left]
-    for reader in readers:
-        unknown = [f for f in [*joined, *left] if f != reader]
-        own = 0 if reader is None else (now[reader] if reader in joined else -before[reader])
-        worlds = [
-            w
-            for w in itertools.product((0, 1), repeat=len(unknown))
-            if sum(v if f in joined else -v for f, v in zip(unknown, w, strict=True)) + own == d
-        ]
-        for i in range(len(unknown)):
-            if len({w[i] for w in worlds}) == 1:
-                return True
-    return False
+    worlds: dict[tuple[tuple[int, ...], tuple[int, ...]], list[dict[int, int]]] = {}
+    for bits in itertools.product(range(values), repeat=len(forces)):
+        world = dict(zip(forces, bits, strict=True))
+        worlds.setdefault(signature(world), []).append(world)
+    for same in worlds.values():
+        for truth in same:
+            expected = any(
+                len({w[f] for w in same if reader is None or w[reader] == truth[reader]}) == 1
+                for reader in [None, *forces]
+                for f in forces
+                if f != reader
+            )
+            assert pinned(a, b, truth.__getitem__, truth.__getitem__) == expected, (truth, a, b)
 
 
 def test_family_audit_refuses_and_keeps_state() -> None:
@@ -288,3 +293,14 @@ def test_report_lists_small_groups_together_in_questionnaire_order() -> None:
     assert len(small) == 1 and small[0].group == "b (2), c (0)"
     crowd = next(line for line in lines if line.question == "P" and line.group == "all")
     assert crowd.code == CROWD and "single out 8 force(s)" in crowd.reason
+
+
+def test_pinned_difference_sees_zeros_in_two_rows_meeting_in_one_force() -> None:
+    """Found by the attacker tests: all forces in 2025 (2, 3, 5, 6, 7: yes 3, no 1, maybe 1) and
+    region r2 in 2026 (1, 4, 7, 8: yes 2, no 2, maybe 0) share force 7 only. Force 5, which said
+    no, sees no other "no" in 2025 and no "maybe" in r2: force 7, if unchanged, said yes."""
+    answers = {1: "yes", 2: "yes", 3: "yes", 4: "no", 5: "no", 6: "maybe", 7: "yes", 8: "no"}
+    assert pinned({1, 4, 7, 8}, {2, 3, 5, 6, 7}, answers.__getitem__, answers.__getitem__)
+    # With force 6 saying no and force 1 maybe, no reader is left with a single answer for anyone.
+    answers |= {6: "no", 1: "maybe"}
+    assert not pinned({1, 4, 7, 8}, {2, 3, 5, 6, 7}, answers.__getitem__, answers.__getitem__)

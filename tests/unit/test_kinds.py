@@ -22,7 +22,8 @@ from backend.i18n import pick, t
 from backend.surveys.answers.checks import read_page
 from backend.surveys.answers.display import answer_text, choice_options
 from backend.surveys.answers.fields import Form, one
-from backend.surveys.answers.forms import InvalidAnswer, answer_to_form, parse_number
+from backend.surveys.answers.forms import InvalidAnswer, answer_to_form
+from backend.surveys.answers.numbers import read_number
 from backend.surveys.format.files import load_text
 from backend.surveys.format.model import Question, Settings
 from backend.surveys.format.normal_form import survey_to_data, to_yaml
@@ -76,14 +77,9 @@ class Count(QuestionKind[CountSettings]):
     def numeric_problem(self, q: Question[CountSettings], op: str) -> str | None:
         return None  # conditions may compare it with gt, gte, lt and lte
 
-    def form_to_answer(self, q: Question[CountSettings], form: Form) -> tuple[Any, str | None]:
+    def form_to_answer(self, q: Question[CountSettings], form: Form, lang: str) -> tuple[Any, str | None]:
         raw = one(form, q.id)
-        if not raw:
-            return None, None
-        number = parse_number(raw, True)
-        if number is None:
-            raise InvalidAnswer("not_a_number")
-        return number, None
+        return (read_number(raw, lang, integer=True) if raw else None), None
 
     def check(
         self, q: Question[CountSettings], value: Any, other_text: str | None, lang: str, default: str, complete: bool
@@ -165,7 +161,7 @@ def test_a_new_kind_answers_on_its_page(count: Count) -> None:
     assert errors({"officers": ["1,200"]}) == {"officers": "Enter a number of 500 or less."}
     assert errors({"officers": ["-3"]}) == {"officers": "Enter a whole number."}
     assert errors({"officers": ["120"], "many": ["yes"]}) == {}
-    assert answer_to_form(q, {"officers": 120}) == {"officers": ["120"]}
+    assert answer_to_form(q, {"officers": 120}, "en") == {"officers": ["120"]}
     assert answer_text(q, {"officers": 120}, "en", "en") == "120"
 
 

@@ -279,12 +279,44 @@ sections:
         help:
           fr: Aide
 """
-    assert lines(text) == [
+    strict = load_text(text, "bad.yaml", strict=True)
+    assert strict.survey is None
+    assert [str(p) for p in strict.problems] == [
         'bad.yaml:4:3: missing "es" translation',
         'bad.yaml:14:16: missing "fr" translation',
         'bad.yaml:14:16: missing "es" translation',
         'bad.yaml:16:11: missing text in the default language "en"',
         'bad.yaml:16:11: missing "es" translation',
+    ]
+    # Without --strict a missing translation is a warning; a text missing in the default
+    # language (which every other falls back to) is always a problem.
+    loaded = load_text(text, "bad.yaml")
+    assert [str(p) for p in loaded.problems] == ['bad.yaml:16:11: missing text in the default language "en"']
+    assert [str(p) for p in loaded.warnings] == [
+        'bad.yaml:4:3: warning: missing "es" translation',
+        'bad.yaml:14:16: warning: missing "fr" translation',
+        'bad.yaml:14:16: warning: missing "es" translation',
+        'bad.yaml:16:11: warning: missing "es" translation',
+    ]
+
+
+def test_a_partly_translated_file_is_valid_with_warnings() -> None:
+    text = """\
+id: demo
+version: "1"
+title: {en: Demo, fr: Démo}
+languages: [en, fr]
+sections:
+  - id: main
+    title: {en: Main, fr: Principal}
+    questions:
+      - {id: q1, type: yes_no, label: {en: Q1, fr: Q1}, help: Only in English}
+"""
+    loaded = load_text(text, "partial.yaml")
+    assert loaded.ok and loaded.survey is not None
+    assert [str(p) for p in loaded.warnings] == ['partial.yaml:9:63: warning: missing "fr" translation']
+    assert [str(p) for p in load_text(text, "partial.yaml", strict=True).problems] == [
+        'partial.yaml:9:63: missing "fr" translation'
     ]
 
 
@@ -437,3 +469,96 @@ def test_values_yaml_cannot_build_give_a_located_problem_not_a_crash(text: str) 
     loaded = load_text(text, "bad.yaml")
     assert loaded.ok or loaded.problems
     assert all(p.line > 1 for p in loaded.problems)
+
+
+# ---- precision after a question that cannot be read ----------------------------------
+
+
+def test_problems_after_an_unknown_type_point_at_their_own_lines() -> None:
+    text = HEAD + (
+        "      - id: q1\n"  # 8
+        "        type: yes_no_maybe\n"  # 9
+        "        label: Q1\n"  # 10
+        "      - id: q2\n"  # 11
+        "        type: yes_no\n"  # 12
+        "        label: Q2\n"  # 13
+        "        show_if: {question: q9, answered: true}\n"  # 14
+        "      - id: q3\n"  # 15
+        "        type: number\n"  # 16
+        "        label: Q3\n"  # 17
+        "        constraints: [{rule: {question: q2, gt: 3}, message: M}]\n"  # 18
+    )
+    assert lines(text) == [
+        "bad.yaml:9:15: unknown question type 'yes_no_maybe' (did you mean \"yes_no\"?); one of "
+        "single_choice, multiple_choice, yes_no, scale, number, allocation, ranking, matrix, short_text, "
+        "long_text, date, info",
+        'bad.yaml:14:18: condition refers to unknown question "q9"',
+        'bad.yaml:18:30: "gt" compares numbers; "q2" is yes_no',
+    ]
+
+
+def test_a_question_whose_type_is_unknown_is_not_an_unknown_question() -> None:
+    text = HEAD + (
+        "      - id: q1\n"  # 8
+        "        type: numbr\n"  # 9
+        "        label: Q1\n"  # 10
+        "      - id: q2\n"  # 11
+        "        type: yes_no\n"  # 12
+        "        label: Q2\n"  # 13
+        "        show_if: {question: q1, gt: 3}\n"  # 14
+        '        constraints: [{rule: {question: q4, equals: "yes"}, message: M}]\n'  # 15
+        "      - id: q4\n"  # 16
+        "        type: sliders\n"  # 17
+        "        label: Q4\n"  # 18
+        "      - id: q1\n"  # 19
+        "        type: yes_no\n"  # 20
+        "        label: Again\n"  # 21
+    )
+    found = lines(text)
+    assert not any('unknown question "' in line for line in found), found
+    assert found == [
+        "bad.yaml:9:15: unknown question type 'numbr' (did you mean \"number\"?); one of "
+        "single_choice, multiple_choice, yes_no, scale, number, allocation, ranking, matrix, short_text, "
+        "long_text, date, info",
+        'bad.yaml:15:30: condition refers to question "q4", which comes later; '
+        "a condition can only use earlier answers",
+        "bad.yaml:17:15: unknown question type 'sliders'; one of "
+        "single_choice, multiple_choice, yes_no, scale, number, allocation, ranking, matrix, short_text, "
+        "long_text, date, info",
+        'bad.yaml:19:13: duplicate question id "q1"',
+    ]
+
+
+def test_problems_after_a_question_with_a_bad_id_point_at_their_own_lines() -> None:
+    text = HEAD + (
+        "      - id: Q1\n"  # 8
+        "        type: yes_no\n"  # 9
+        "        label: Q1\n"  # 10
+        "      - id: q2\n"  # 11
+        "        type: yes_no\n"  # 12
+        "        label: Q2\n"  # 13
+        "        show_if: {question: q9, answered: true}\n"  # 14
+    )
+    assert lines(text) == [
+        "bad.yaml:8:13: \"id\" 'Q1' is not valid: start with a letter; use a-z, 0-9 and _",
+        'bad.yaml:14:18: condition refers to unknown question "q9"',
+    ]
+
+
+def test_problems_after_a_section_that_cannot_be_read_point_at_their_own_lines() -> None:
+    text = """\
+id: demo
+version: "1"
+title: Demo
+sections:
+  - just words
+  - id: main
+    title: Main
+    questions:
+      - {id: q1, type: yes_no, label: Q1}
+      - {id: q2, type: yes_no, label: Q2, show_if: {question: q9, answered: true}}
+"""
+    assert lines(text) == [
+        "bad.yaml:5:5: a section must be a mapping (key: value lines)",
+        'bad.yaml:10:52: condition refers to unknown question "q9"',
+    ]

@@ -13,7 +13,7 @@ from backend.cli.xlsform import import_command
 from backend.surveys.format.files import load_file
 from backend.surveys.format.model import AllOf, AnyOf, Compare, Constraint, CountSelected, Not, Option
 from backend.surveys.xlsform.expressions import ExpressionError, parse_expression
-from backend.surveys.xlsform.reader import import_xlsform, read_xlsform
+from backend.surveys.xlsform.reader import convert_xlsform, import_xlsform, read_xlsform
 from tests.unit.xlsform_fixtures import EN, ES, FR, station_form, write_form
 
 
@@ -386,15 +386,17 @@ def test_definition_problems_point_at_rows_and_columns(tmp_path: Path) -> None:
             {"list_name": "yn", "name": "n", EN: "No"},  # 3
         ],
     )
-    survey, problems = import_xlsform(path)
-    assert survey is None
-    assert messages(problems) == [
+    converted = convert_xlsform(path)
+    assert converted.survey is None
+    assert messages(converted.problems) == [
         'survey row 3: relevant: condition refers to question "later", which comes later; '
         "a condition can only use earlier answers",
-        'survey row 3: label: missing "fr" translation',
         "survey row 4: name: \"id\" 'Later' is not valid: start with a letter; use a-z, 0-9 and _",
         'survey row 5: px_top: unknown key "top" in a short_text question',
-        'choices row 3: label: missing "fr" translation',
+    ]
+    assert messages(converted.warnings) == [
+        'survey row 3: missing translation: label::fr (the default language "en" is shown instead)',
+        'choices row 3: missing translation: label::fr (the default language "en" is shown instead)',
     ]
 
 

@@ -48,6 +48,11 @@ def _walk(survey: Survey, answers: Answers) -> tuple[set[str], Answers]:
     return shown, kept
 
 
+def visibility(survey: Survey, answers: Answers) -> tuple[set[str], Answers]:
+    """`shown_question_ids` and `visible_answers` from one pass (a page needs both)."""
+    return _walk(survey, answers)
+
+
 def visible_answers(survey: Survey, answers: Answers) -> Answers:
     """`answers` without those to questions hidden by their (or their section's) condition."""
     return _walk(survey, answers)[1]
@@ -84,7 +89,7 @@ def check_question(
     try:
         q.kind.check(q, value, other_text, lang, default_language, complete=require)
     except InvalidAnswer as exc:
-        return AnswerError(q.id, exc.field or first_field(q), t(exc.key, lang, **exc.values))
+        return AnswerError(q.id, exc.field or first_field(q), exc.message(lang))
     merged = {**answers, q.id: value}
     for c in q.constraints:
         if not evaluate(c.rule, merged, self_id=q.id):
@@ -116,9 +121,10 @@ def read_page(
         if not q.collects_answer:
             continue
         try:
-            value, other_text = form_to_answer(q, form)
+            value, other_text = form_to_answer(q, form, lang)
         except InvalidAnswer as exc:
-            errors[q.id] = AnswerError(q.id, exc.field or first_field(q), t(exc.key, lang, **exc.values))
+            # Nothing is read for this question (so nothing saved): the page keeps what was typed.
+            errors[q.id] = AnswerError(q.id, exc.field or first_field(q), exc.message(lang))
             continue
         page[q.id] = value
         page[other_key(q.id)] = other_text

@@ -8,11 +8,12 @@ every question has are read here; the keys of each question type by its kind.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from backend.surveys.format import spec
 from backend.surveys.format.conditions import parse_condition
-from backend.surveys.format.crosscheck import check_references, check_translations
+from backend.surveys.format.crosscheck import Placed, PlacedSection, check_references, check_translations
 from backend.surveys.format.model import Condition, Constraint, Question, Section, Survey
 from backend.surveys.format.problems import Problem, did_you_mean
 from backend.surveys.format.reader import Reader
@@ -22,11 +23,27 @@ from backend.surveys.kinds import KINDS
 _ID_HINT = "start with a letter; use a-z, 0-9 and _"
 
 
-def parse_definition(data: object) -> tuple[Survey | None, list[Problem]]:
-    """The model of `data`, or None with every problem found."""
+@dataclass(frozen=True)
+class Parsed:
+    """A definition read: its model (None when there is any problem), every problem, and every
+    warning (texts that lack a translation: the model is usable, the default language is shown)."""
+
+    survey: Survey | None
+    problems: list[Problem]
+    warnings: list[Problem]
+
+
+def read_definition(data: object) -> Parsed:
+    """The model of `data` with every problem and warning found."""
     r = Reader()
     survey = _survey(r, data)
-    return survey, r.problems
+    return Parsed(survey, r.problems, r.warnings)
+
+
+def parse_definition(data: object) -> tuple[Survey | None, list[Problem]]:
+    """The model of `data`, or None with every problem found (warnings: `read_definition`)."""
+    parsed = read_definition(data)
+    return parsed.survey, parsed.problems
 
 
 def _survey(r: Reader, raw: object) -> Survey | None:
@@ -41,10 +58,11 @@ def _survey(r: Reader, raw: object) -> Survey | None:
     description = r.text(doc, "description", ())
     privacy = r.text(doc, "privacy_notice", ())
     purpose = r.choice(doc, "purpose", (), spec.PURPOSES, "practice")
-    sections = _sections(r, doc.get("sections"), ("sections",))
+    placed: list[PlacedSection] = []
+    sections = _sections(r, doc.get("sections"), ("sections",), placed)
     if "sections" not in doc:
         r.problem((), 'missing required key "sections"')
-    check_references(r, sections)
+    check_references(r, placed)
     check_translations(r)
     if r.problems or survey_id is None or version is None:
         return None
@@ -85,7 +103,8 @@ def _languages(r: Reader, doc: dict[str, Any]) -> None:
     r.languages = tuple(clean)
 
 
-def _sections(r: Reader, raw: object, path: Path) -> list[Section]:
+def _sections(r: Reader, raw: object, path: Path, placed: list[PlacedSection]) -> list[Section]:
+    """The sections read; `placed` gets each with where it and every question in it (read or not) is written."""
     if raw is None:
         return []
     if not isinstance(raw, list) or not raw:
@@ -107,12 +126,15 @@ def _sections(r: Reader, raw: object, path: Path) -> list[Section]:
         title = r.text(sec, "title", where, required=True)
         intro = r.text(sec, "intro", where)
         show_if = _condition(r, sec, where)
-        questions = _questions(r, sec.get("questions"), (*where, "questions"))
+        written: list[Placed] = []
+        questions = _questions(r, sec.get("questions"), (*where, "questions"), written)
         if "questions" not in sec:
             r.problem(where, 'missing required key "questions"')
-        out.append(
-            Section(id=sid or f"section_{i}", title=title, intro=intro, show_if=show_if, questions=tuple(questions))
+        section = Section(
+            id=sid or f"section_{i}", title=title, intro=intro, show_if=show_if, questions=tuple(questions)
         )
+        out.append(section)
+        placed.append(PlacedSection(where, section, written))
     return out
 
 
@@ -122,13 +144,23 @@ def _condition(r: Reader, raw: dict[str, Any], path: Path, key: str = "show_if")
     return parse_condition(raw[key], (*path, key), r.problems)
 
 
-def _questions(r: Reader, raw: object, path: Path) -> list[Question[Any]]:
+def _questions(r: Reader, raw: object, path: Path, placed: list[Placed]) -> list[Question[Any]]:
     if raw is None:
         return []
     if not isinstance(raw, list) or not raw:
         r.problem(path, '"questions" must be a non-empty list')
         return []
-    return [q for i, item in enumerate(raw) if (q := _question(r, item, (*path, i))) is not None]
+    out = []
+    for i, item in enumerate(raw):
+        where = (*path, i)
+        q = _question(r, item, where)
+        # A question that could not be read (unknown type, bad id) keeps its place: later
+        # problems point at their own lines, and conditions naming it are not "unknown".
+        written_id = item.get("id") if isinstance(item, dict) else None
+        placed.append(Placed(where, q.id if q else written_id if isinstance(written_id, str) else None, q))
+        if q is not None:
+            out.append(q)
+    return out
 
 
 def _question(r: Reader, raw: object, path: Path) -> Question[Any] | None:

@@ -30,6 +30,8 @@ class Reader:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        #: what does not stop the definition being used (a text that lacks a translation)
+        self.warnings: list[Problem] = []
         self.languages: tuple[str, ...] = ("en",)
         self.default_language = "en"
         #: every translatable string seen, for the missing-translation check
@@ -37,6 +39,9 @@ class Reader:
 
     def problem(self, path: Path, message: str, *, at_key: bool = False) -> None:
         self.problems.append(Problem(path, message, at_key=at_key))
+
+    def warn(self, path: Path, message: str) -> None:
+        self.warnings.append(Problem(path, message))
 
     def check_keys(self, raw: dict[str, Any], allowed: tuple[str, ...], path: Path, what: str) -> None:
         for key in raw:

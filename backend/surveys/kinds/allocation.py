@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from backend.i18n import pick
 from backend.surveys.answers.fields import Form, one
-from backend.surveys.answers.forms import InvalidAnswer, format_number, parse_number
+from backend.surveys.answers.forms import InvalidAnswer
+from backend.surveys.answers.numbers import display_number, read_number, typed_number
 from backend.surveys.format.model import Option, Question, Settings
 from backend.surveys.format.reader import Reader
 from backend.surveys.format.yaml_positions import Path
@@ -48,23 +49,20 @@ class Allocation(QuestionKind[AllocationSettings]):
     def first_field(self, q: Question[AllocationSettings]) -> str:
         return f"{q.id}.{q.settings.items[0].code}"
 
-    def form_to_answer(self, q: Question[AllocationSettings], form: Form) -> tuple[Any, str | None]:
+    def form_to_answer(self, q: Question[AllocationSettings], form: Form, lang: str) -> tuple[Any, str | None]:
         shares: dict[str, float | int] = {}
         for item in q.settings.items:
             name = f"{q.id}.{item.code}"
             raw = one(form, name)
             if not raw:
                 continue
-            number = parse_number(raw, False)
-            if number is None:
-                raise InvalidAnswer("not_a_number", name)
-            shares[item.code] = number
+            shares[item.code] = read_number(raw, lang, field=name)
         return (shares or None), None
 
-    def answer_to_form(self, q: Question[AllocationSettings], value: Any) -> dict[str, list[str]]:
+    def answer_to_form(self, q: Question[AllocationSettings], value: Any, lang: str) -> dict[str, list[str]]:
         if not isinstance(value, dict):
-            return super().answer_to_form(q, value)
-        return {f"{q.id}.{code}": [format_number(share)] for code, share in value.items()}
+            return super().answer_to_form(q, value, lang)
+        return {f"{q.id}.{code}": [typed_number(share, lang)] for code, share in value.items()}
 
     def check(
         self,
@@ -91,7 +89,7 @@ class Allocation(QuestionKind[AllocationSettings]):
         if not isinstance(value, dict):
             return str(value)
         return "; ".join(
-            f"{pick(i.label, lang, default)}: {format_number(value.get(i.code, 0))}%" for i in q.settings.items
+            f"{pick(i.label, lang, default)}: {display_number(value.get(i.code, 0), lang)}%" for i in q.settings.items
         )
 
     def not_comparable(self, a: Question[AllocationSettings], b: Question[AllocationSettings]) -> list[str]:

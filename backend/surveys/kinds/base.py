@@ -145,13 +145,14 @@ class QuestionKind(Generic[S]):
         """The first form control (error summary links go there)."""
         return q.id
 
-    def form_to_answer(self, q: Question[S], form: Form) -> tuple[Any, str | None]:
-        """The answer the fields hold (None when empty) and the "other" text; InvalidAnswer for
-        input that is no value of this kind at all."""
+    def form_to_answer(self, q: Question[S], form: Form, lang: str) -> tuple[Any, str | None]:
+        """The answer the fields hold (None when empty) and the "other" text, as a respondent in
+        `lang` types them (numbers: `answers/numbers.read_number`); InvalidAnswer for input that
+        is no value of this kind at all, or could be two."""
         return None, None
 
-    def answer_to_form(self, q: Question[S], value: Any) -> dict[str, list[str]]:
-        """The fields that show `value` again."""
+    def answer_to_form(self, q: Question[S], value: Any, lang: str) -> dict[str, list[str]]:
+        """The fields that show `value` again, as a respondent in `lang` would type it."""
         return {q.id: [str(value)]}
 
     def check(

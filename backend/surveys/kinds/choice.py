@@ -77,7 +77,7 @@ class _OneCode(QuestionKind[S]):
 
     aggregate = "categorical"
 
-    def form_to_answer(self, q: Question[S], form: Form) -> tuple[Any, str | None]:
+    def form_to_answer(self, q: Question[S], form: Form, lang: str) -> tuple[Any, str | None]:
         code = one(form, q.id)
         other_text = one(form, other_key(q.id)) or None
         return (code or None), (other_text if code == OTHER_CODE else None)
@@ -205,12 +205,12 @@ class MultipleChoice(QuestionKind[MultipleChoiceSettings]):
             exclusive[DONT_KNOW_CODE] = None
         return exclusive
 
-    def form_to_answer(self, q: Question[MultipleChoiceSettings], form: Form) -> tuple[Any, str | None]:
+    def form_to_answer(self, q: Question[MultipleChoiceSettings], form: Form, lang: str) -> tuple[Any, str | None]:
         codes = list(dict.fromkeys(c for c in (form.get(q.id) or []) if c))
         other_text = one(form, other_key(q.id)) or None
         return (codes or None), (other_text if OTHER_CODE in codes else None)
 
-    def answer_to_form(self, q: Question[MultipleChoiceSettings], value: Any) -> dict[str, list[str]]:
+    def answer_to_form(self, q: Question[MultipleChoiceSettings], value: Any, lang: str) -> dict[str, list[str]]:
         return {q.id: [str(v) for v in value] if isinstance(value, list) else [str(value)]}
 
     def check(

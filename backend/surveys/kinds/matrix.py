@@ -69,13 +69,13 @@ class Matrix(QuestionKind[MatrixSettings]):
     def first_field(self, q: Question[MatrixSettings]) -> str:
         return f"{q.id}.{q.settings.rows[0].code}"
 
-    def form_to_answer(self, q: Question[MatrixSettings], form: Form) -> tuple[Any, str | None]:
+    def form_to_answer(self, q: Question[MatrixSettings], form: Form, lang: str) -> tuple[Any, str | None]:
         chosen = {r.code: code for r in q.settings.rows if (code := one(form, f"{q.id}.{r.code}"))}
         return (chosen or None), None
 
-    def answer_to_form(self, q: Question[MatrixSettings], value: Any) -> dict[str, list[str]]:
+    def answer_to_form(self, q: Question[MatrixSettings], value: Any, lang: str) -> dict[str, list[str]]:
         if not isinstance(value, dict):
-            return super().answer_to_form(q, value)
+            return super().answer_to_form(q, value, lang)
         return {f"{q.id}.{row}": [str(code)] for row, code in value.items()}
 
     def check(

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from backend.i18n import pick
 from backend.surveys.answers.fields import Form, one
-from backend.surveys.answers.forms import InvalidAnswer, format_number, parse_number
+from backend.surveys.answers.forms import InvalidAnswer, format_number
+from backend.surveys.answers.numbers import display_number, read_number, typed_number
 from backend.surveys.format.model import Question, Settings, Text
 from backend.surveys.format.reader import Reader
 from backend.surveys.format.spec import ref
@@ -61,17 +62,16 @@ class Number(QuestionKind[NumberSettings]):
     def numeric_problem(self, q: Question[NumberSettings], op: str) -> str | None:
         return None
 
-    def form_to_answer(self, q: Question[NumberSettings], form: Form) -> tuple[Any, str | None]:
+    def form_to_answer(self, q: Question[NumberSettings], form: Form, lang: str) -> tuple[Any, str | None]:
+        """Read by the respondent's language (`answers/numbers.py`): "1,500" is 1500 in English,
+        asked about in French; decimals on an integer question are refused, not rounded."""
         raw = one(form, q.id)
         if not raw:
             return None, None
-        number = parse_number(raw, q.settings.integer)
-        if number is None:
-            raise InvalidAnswer("not_a_number")
-        return number, None
+        return read_number(raw, lang, integer=q.settings.integer), None
 
-    def answer_to_form(self, q: Question[NumberSettings], value: Any) -> dict[str, list[str]]:
-        return {q.id: [format_number(value)]}
+    def answer_to_form(self, q: Question[NumberSettings], value: Any, lang: str) -> dict[str, list[str]]:
+        return {q.id: [typed_number(value, lang)]}
 
     def check(
         self, q: Question[NumberSettings], value: Any, other_text: str | None, lang: str, default: str, complete: bool
@@ -89,7 +89,7 @@ class Number(QuestionKind[NumberSettings]):
     def answer_text(
         self, q: Question[NumberSettings], value: Any, other_text: str | None, lang: str, default: str
     ) -> str:
-        return f"{format_number(value)} {pick(q.settings.unit, lang, default)}".strip()
+        return f"{display_number(value, lang)} {pick(q.settings.unit, lang, default)}".strip()
 
     def demo_answer(self, q: Question[NumberSettings], rng: random.Random, lang: str) -> Any:
         s = q.settings

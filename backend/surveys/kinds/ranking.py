@@ -59,15 +59,15 @@ class Ranking(QuestionKind[RankingSettings]):
     def first_field(self, q: Question[RankingSettings]) -> str:
         return f"{q.id}.1"
 
-    def form_to_answer(self, q: Question[RankingSettings], form: Form) -> tuple[Any, str | None]:
+    def form_to_answer(self, q: Question[RankingSettings], form: Form, lang: str) -> tuple[Any, str | None]:
         order = [one(form, f"{q.id}.{n}") for n in range(1, rank_positions(q) + 1)]
         while order and not order[-1]:
             order.pop()
         return (order or None), None
 
-    def answer_to_form(self, q: Question[RankingSettings], value: Any) -> dict[str, list[str]]:
+    def answer_to_form(self, q: Question[RankingSettings], value: Any, lang: str) -> dict[str, list[str]]:
         if not isinstance(value, list):
-            return super().answer_to_form(q, value)
+            return super().answer_to_form(q, value, lang)
         return {f"{q.id}.{position}": [str(code)] for position, code in enumerate(value, start=1)}
 
     def check(

@@ -59,7 +59,7 @@ class FreeText(QuestionKind[TextSettings]):
     def max_length(self, q: Question[TextSettings]) -> int:
         return q.settings.max_length or self.default_max_length
 
-    def form_to_answer(self, q: Question[TextSettings], form: Form) -> tuple[Any, str | None]:
+    def form_to_answer(self, q: Question[TextSettings], form: Form, lang: str) -> tuple[Any, str | None]:
         raw = (form.get(q.id) or [""])[0]
         # Keep what was typed (line breaks included); only surrounding blank space goes.
         return (raw.strip() or None), None

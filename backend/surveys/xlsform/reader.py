@@ -2,8 +2,8 @@
 sheet and Excel row (the header is row 1), e.g. `survey row 14: repeats are not supported`.
 
 Nothing is imported half-way: callers write a definition only when the problem list is empty.
-The converted data is also run through `parse_definition`, and its problems are reported
-against the row the question, option or group came from.
+The converted data is also run through `read_definition`, and its problems (and warnings) are
+reported against the row the question, option or group came from.
 
 Choices made where XLSForm says more than our model (see `conventions.py` for the column mapping):
 - Questions outside any group go into a section of their own (id `main`, `main_2`, …; title:
@@ -16,6 +16,9 @@ Choices made where XLSForm says more than our model (see `conventions.py` for th
   triggers, choice filters, default answers, read-only rows, required expressions and
   expressions outside the subset of `expressions.py` are reported as unsupported.
 - A constraint without constraint_message gets a generic "answer not allowed" message.
+- A row whose label, hint or message lacks a language the form has (another row's column
+  `label::Français (fr)`) imports, as in ODK, with one warning per row naming the columns it
+  lacks; respondents see the default language's text there.
 - form_id becomes the questionnaire id made into a slug (lower case, `_` → `-`); no version → "1".
 - Question and group names are not renamed (expressions refer to them): a name that is not a
   valid id (lower-case letter first, then a-z, 0-9, _) is reported.
@@ -24,13 +27,15 @@ Choices made where XLSForm says more than our model (see `conventions.py` for th
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import openpyxl
 
 from backend.surveys.format.model import Survey
-from backend.surveys.format.parse import parse_definition
+from backend.surveys.format.parse import read_definition
+from backend.surveys.format.problems import Problem
 from backend.surveys.format.spec import SLUG_PATTERN
 from backend.surveys.xlsform import rows
 from backend.surveys.xlsform.cells import ImportState
@@ -201,8 +206,8 @@ def _add(state: ImportState, q: dict[str, Any], option_rows: dict[Any, Row], row
     state.sections[-1]["questions"].append(q)
 
 
-def _locate(state: ImportState, path: tuple[object, ...], message: str) -> XlsFormProblem:
-    """A parse_definition problem, placed at the row (and column) its part came from."""
+def _place(state: ImportState, path: tuple[object, ...]) -> tuple[str, int | None, str]:
+    """The sheet, row and column a part of the written form came from."""
     n = next(n for n in range(len(path), -1, -1) if path[:n] in state.locations)
     (sheet, row), tail = state.locations[path[:n]], path[n:]
     column = next((p for p in tail if isinstance(p, str)), "")
@@ -211,7 +216,37 @@ def _locate(state: ImportState, path: tuple[object, ...], message: str) -> XlsFo
         column = "constraint_message" if "message" in tail[2:] else "constraint"
         column = column if number == 1 else f"{PX}{column}_{number}"
     column = _COLUMN_OF.get(column, PX + column if column in setting_columns() else column)
+    return sheet, row, column
+
+
+def _locate(state: ImportState, path: tuple[object, ...], message: str) -> XlsFormProblem:
+    """A parse_definition problem, placed at the row (and column) its part came from."""
+    sheet, row, column = _place(state, path)
     return XlsFormProblem(sheet, row, f"{column}: {message}" if column else message)
+
+
+_MISSING = re.compile(r'missing "(.+)" translation')
+
+
+def _untranslated(state: ImportState, warnings: list[Problem]) -> list[XlsFormProblem]:
+    """One warning per row with texts that lack a translation: the columns (`label::fr`) it lacks.
+
+    As in ODK, such a form imports: respondents see the default language's text instead."""
+    rows: dict[tuple[str, int | None], list[str]] = {}
+    for warning in warnings:
+        sheet, row, column = _place(state, warning.path)
+        m = _MISSING.fullmatch(warning.message)
+        lacking = f"{column}::{m[1]}" if m else f"{column}: {warning.message}"
+        if lacking not in rows.setdefault((sheet, row), []):
+            rows[(sheet, row)].append(lacking)
+    return [
+        XlsFormProblem(
+            sheet,
+            row,
+            f'missing translation: {", ".join(columns)} (the default language "{state.default}" is shown instead)',
+        )
+        for (sheet, row), columns in rows.items()
+    ]
 
 
 def _default_language(settings: Row | None, languages: list[str], problems: list[XlsFormProblem]) -> str:
@@ -224,18 +259,35 @@ def _default_language(settings: Row | None, languages: list[str], problems: list
     return languages[0] if languages else "en"
 
 
-def _convert(
-    source: str | Path | IO[bytes], name: str | None
-) -> tuple[dict[str, Any], Survey | None, list[XlsFormProblem]]:
+@dataclass(frozen=True)
+class XlsImport:
+    """A workbook converted: the written form, the questionnaire (None when there is any
+    problem), every problem, and the warnings that do not stop it (missing translations)."""
+
+    data: dict[str, Any]
+    survey: Survey | None
+    problems: list[XlsFormProblem]
+    warnings: list[XlsFormProblem] = field(default_factory=list)
+
+
+_SHEET_ORDER = {None: 0, "survey": 1, "choices": 2, "settings": 3}
+
+
+def _in_order(problems: list[XlsFormProblem]) -> list[XlsFormProblem]:
+    return sorted(problems, key=lambda p: (_SHEET_ORDER.get(p.sheet, 4), p.row or 0))
+
+
+def convert_xlsform(source: str | Path | IO[bytes], name: str | None = None) -> XlsImport:
+    """Everything an XLSForm workbook converts to; see `import_xlsform`."""
     if name is None:
         name = Path(source).stem if isinstance(source, str | Path) else "form"
     try:
         workbook = openpyxl.load_workbook(source, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of error for a file that is not a workbook
-        return {}, None, [XlsFormProblem(None, None, f"not a readable .xlsx workbook ({exc})")]
+        return XlsImport({}, None, [XlsFormProblem(None, None, f"not a readable .xlsx workbook ({exc})")])
     sheets = {ws.title.strip().lower(): ws for ws in workbook.worksheets}
     if "survey" not in sheets:
-        return {}, None, [XlsFormProblem(None, None, 'the workbook has no "survey" sheet')]
+        return XlsImport({}, None, [XlsFormProblem(None, None, 'the workbook has no "survey" sheet')])
     problems: list[XlsFormProblem] = []
     languages: list[str] = []
     read = {s: read_sheet(sheets[s], s, problems, languages) if s in sheets else [] for s in ("survey", "choices")}
@@ -251,15 +303,15 @@ def _convert(
     data["sections"] = state.sections
     if not state.sections:
         problems.append(XlsFormProblem("survey", None, "there are no questions to import"))
-    survey = None
+    survey, warnings = None, []
     if not any(p.row in {None, 1} for p in problems):  # a broken sheet would only give knock-on problems
-        survey, found = parse_definition(data)
+        parsed = read_definition(data)
+        survey = parsed.survey
         reported = {(p.sheet, p.row) for p in problems}
-        located = [_locate(state, p.path, p.message) for p in found]
+        located = [_locate(state, p.path, p.message) for p in parsed.problems]
         problems += [p for p in located if p.row is None or (p.sheet, p.row) not in reported]
-    order = {None: 0, "survey": 1, "choices": 2, "settings": 3}
-    problems.sort(key=lambda p: (order.get(p.sheet, 4), p.row or 0))
-    return data, (survey if not problems else None), problems
+        warnings = _untranslated(state, parsed.warnings)
+    return XlsImport(data, survey if not problems else None, _in_order(problems), _in_order(warnings))
 
 
 def read_xlsform(
@@ -269,13 +321,15 @@ def read_xlsform(
 
     `name` (default: the file name) supplies the questionnaire id when settings has no form_id.
     """
-    data, _, problems = _convert(source, name)
-    return data, problems
+    converted = convert_xlsform(source, name)
+    return converted.data, converted.problems
 
 
 def import_xlsform(
     source: str | Path | IO[bytes], name: str | None = None
 ) -> tuple[Survey | None, list[XlsFormProblem]]:
-    """The questionnaire of an XLSForm workbook, or None with every problem found."""
-    _, survey, problems = _convert(source, name)
-    return survey, problems
+    """The questionnaire of an XLSForm workbook, or None with every problem found.
+
+    Texts that lack a translation do not stop it (the warnings of `convert_xlsform`)."""
+    converted = convert_xlsform(source, name)
+    return converted.survey, converted.problems

@@ -4,7 +4,9 @@
    - allocation totals are shown as you type;
    - answers are saved as you type (POST /respond/section/{id}/autosave: a draft save, nothing
      is required yet; JSON back), with the revision kept up to date so an old save never
-     overwrites a newer one. */
+     overwrites a newer one;
+   - the page's own buttons wait for an autosave still on its way, then send the revision it
+     returned: a page's saves reach the server in order, so it never conflicts with itself. */
 (function () {
   "use strict";
   var form = document.querySelector("form[data-autosave]");
@@ -24,6 +26,15 @@
     return values;
   }
 
+  /* A date's three boxes as the stored YYYY-MM-DD (null unless all three make a date). */
+  function typedDate(values, id) {
+    var d = (values[id + ".day"] || [""])[0], m = (values[id + ".month"] || [""])[0], y = (values[id + ".year"] || [""])[0];
+    if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y)) { return null; }
+    var date = new Date(Date.UTC(+y, +m - 1, +d));
+    if (date.getUTCDate() !== +d || date.getUTCMonth() !== +m - 1) { return null; }
+    return y + "-" + (m.length < 2 ? "0" : "") + m + "-" + (d.length < 2 ? "0" : "") + d;
+  }
+
   function currentAnswers() {
     var answers = {}, k;
     for (k in saved) { if (saved.hasOwnProperty(k)) { answers[k] = saved[k]; } }
@@ -31,7 +42,7 @@
     var questions = form.querySelectorAll("[data-question]");
     for (var i = 0; i < questions.length; i++) {
       var id = questions[i].getAttribute("data-question");
-      var v = values[id];
+      var v = questions[i].getAttribute("data-type") === "date" ? [typedDate(values, id) || ""] : values[id];
       /* A question whose answer is a list of choices (its kind says so in the page). */
       if (questions[i].hasAttribute("data-selects-many")) { answers[id] = v || null; }
       else if (v && v[0] !== "") { answers[id] = v[0]; }
@@ -126,6 +137,8 @@
   var status = form.querySelector("[data-autosave-status]");
   var revision = form.querySelector("[data-revision]");
   var timer = null, saving = false, pending = false;
+  /* Set while the page's own submit waits for an autosave on its way: what to do after it. */
+  var afterSave = null, submitting = false;
 
   function encode(values) {
     var parts = [], k, i;
@@ -135,7 +148,7 @@
   }
 
   function autosave() {
-    if (!window.fetch) { return; }
+    if (!window.fetch || submitting) { return; }
     if (saving) { pending = true; return; }
     saving = true;
     // The page's own fields, to the JSON route beside the page (a draft: nothing required yet).
@@ -148,13 +161,49 @@
         var body = result.body;
         if (result.status === 401 || result.status === 403) { status.textContent = status.getAttribute("data-expired"); }
         else if (body.saved) { revision.value = body.revision; status.textContent = status.getAttribute("data-saved"); }
-        else if (body.reason === "conflict") { status.textContent = status.getAttribute("data-conflict"); }
+        else if (body.reason === "conflict") { status.textContent = body.message || status.getAttribute("data-conflict"); }
         else if (body.reason === "invalid") { status.textContent = status.getAttribute("data-invalid") + " " + body.errors[0].message; }
         else { status.textContent = status.getAttribute("data-offline"); }
       })
       .catch(function () { status.textContent = status.getAttribute("data-offline"); })
-      .then(function () { saving = false; if (pending) { pending = false; autosave(); } });
+      .then(function () {
+        saving = false;
+        if (afterSave) { var then = afterSave; afterSave = null; then(); }
+        else if (pending) { pending = false; autosave(); }
+      });
   }
+
+  /* "Save and continue" / "Save and come back later": everything on the page goes with the
+     button, so a pending autosave is dropped; one already on its way is waited for, and its
+     revision (written into the form when it comes back) goes with the page. */
+  function resubmit(button) {
+    submitting = true;
+    if (form.requestSubmit) { form.requestSubmit(button || undefined); return; }
+    if (button && button.name) {
+      var field = document.createElement("input");
+      field.type = "hidden"; field.name = button.name; field.value = button.value;
+      form.appendChild(field);
+    }
+    form.submit();
+  }
+
+  var clicked = null;
+  form.addEventListener("click", function (event) {
+    if (event.target.type === "submit") { clicked = event.target; }
+  });
+  form.addEventListener("submit", function (event) {
+    if (submitting) { return; }
+    if (timer) { clearTimeout(timer); timer = null; }
+    pending = false;
+    if (!saving) { submitting = true; return; }
+    event.preventDefault();
+    var button = event.submitter || clicked;
+    status.textContent = status.getAttribute("data-waiting");
+    afterSave = function () { resubmit(button); };
+    /* An autosave that never answers must not hold the page: after a while the page goes
+       anyway (the server takes a page's own save over its earlier autosave). */
+    setTimeout(function () { if (afterSave) { var then = afterSave; afterSave = null; then(); } }, 10000);
+  });
 
   function changed(event) {
     if (event) { exclusive(event); }
@@ -165,6 +214,8 @@
     timer = setTimeout(autosave, 1200);
   }
 
+  /* Back to this page from the browser's history: it saves as you type again. */
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { submitting = false; } });
   form.addEventListener("change", changed);
   form.addEventListener("input", function () { totals(); if (timer) { clearTimeout(timer); } timer = setTimeout(autosave, 2000); });
   applyConditions();
