@@ -38,7 +38,10 @@ def update(args: argparse.Namespace) -> int:
     unknown = [code for code in languages or () if code not in tools.translated_languages()]
     if unknown:
         raise CliError(f"not an interface language: {', '.join(unknown)} (see LANGUAGES in backend/i18n/catalogues.py)")
-    for path in tools.update(languages):
+    areas = tuple(args.area) or None
+    if unknown_areas := [a for a in areas or () if a not in tools.AREAS]:
+        raise CliError(f"not an area: {', '.join(unknown_areas)} (one of {', '.join(tools.AREAS)})")
+    for path in tools.update(languages, areas):
         print(path.relative_to(tools.REPO_ROOT))
     return 0
 
@@ -63,6 +66,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(func=extract)
     p = commands.add_parser("update", help="bring the .po files in step with the code (new, changed, unused messages)")
     p.add_argument("languages", nargs="*", help="languages to update (default: every one but English)")
+    p.add_argument("--area", action="append", default=[], help="only this area's files (repeatable; default: all)")
     p.set_defaults(func=update)
     p = commands.add_parser("check", help="list every message without a usable translation; exit 1 if any")
     p.add_argument("languages", nargs="*", help="languages to check (default: every one but English)")

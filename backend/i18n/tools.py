@@ -14,8 +14,10 @@ Run by `practice-exchange translations extract|update|check` and by the test sui
 
 from __future__ import annotations
 
+import fcntl
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -169,10 +171,27 @@ def translated_languages() -> tuple[str, ...]:
     return tuple(code for code in LANGUAGES if code != SOURCE_LANGUAGE)
 
 
-def update(languages: tuple[str, ...] | None = None) -> list[Path]:
-    """Bring every `.po` file of `languages` (default: every interface language but English)
-    in step with the code; the files written."""
-    languages = languages or translated_languages()
+@contextmanager
+def locked() -> Iterator[None]:
+    """Hold the catalogues' lock: `update` reads and rewrites every `.po` file, so a script that
+    edits them while another update runs (two people, or two tools, in one checkout) takes it."""
+    LOCALE_DIR.mkdir(parents=True, exist_ok=True)
+    with open(LOCALE_DIR / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def update(languages: tuple[str, ...] | None = None, areas: tuple[str, ...] | None = None) -> list[Path]:
+    """Bring the `.po` files of `languages` (default: every interface language but English) and
+    `areas` (default: all) in step with the code; the files written."""
+    with locked():
+        return _update(languages or translated_languages(), areas or AREAS)
+
+
+def _update(languages: tuple[str, ...], areas: tuple[str, ...]) -> list[Path]:
     template = extract()
     homes = _homes(languages)
     by_area = {area: Catalog(fuzzy=False) for area in AREAS}
@@ -184,6 +203,8 @@ def update(languages: tuple[str, ...] | None = None) -> list[Path]:
     written = []
     for language in languages:
         for area, catalogue in _existing(language).items():
+            if area not in areas:
+                continue
             catalogue.update(by_area[area], update_creation_date=False)
             write_catalogue(po_path(language, area), catalogue)
             written.append(po_path(language, area))
