@@ -387,7 +387,9 @@ def pinned_difference(
         if sum(m.values()) < n_both:
             continue  # no world agrees with "nobody changed": the reader learns that, no more
 
-        def possible(limit: Counter[Component], value: Component, m: dict[Component, int] = m) -> bool:
+        def possible(
+            limit: Counter[Component], value: Component, m: dict[Component, int] = m, n_both: int = n_both
+        ) -> bool:
             if limit[value] < 1:
                 return False
             lowered = {**m, value: min(m[value], limit[value] - 1)}
