@@ -12,19 +12,31 @@ from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from backend import __version__
+from backend.analysis.workspace.api import AnalysisApiController
+from backend.analysis.workspace.staff import StaffAnalysisController
 from backend.audit.api import AuditApiController
 from backend.audit.controllers import AuditController
 from backend.auth.controllers import AuthController
 from backend.database import pool_lifespan
+from backend.exchange.api import ExchangeApiController, ModerationApiController
+from backend.exchange.controllers import ExchangeController
+from backend.exchange.staff import ModerationController
+from backend.exports.api import ExportApiController
+from backend.exports.controllers import ExportController
 from backend.i18n import load_all, pick, t
+from backend.mail import config as mail_config
+from backend.mail.api import MailPreviewApiController, OutboxApiController
+from backend.mail.controllers import OutboxController, ReminderOptOutController
+from backend.mail.queue import worker_in_background
 from backend.ops.api import HealthController
-from backend.partners.api import AccountApiController, ForceApiController, PeopleApiController
+from backend.partners.api import AccountApiController, ForceApiController, PeopleApiController, TokenApiController
 from backend.partners.controllers import AccountController
 from backend.partners.peer_groups import dimension_label, label
 from backend.partners.staff import PartnersController
@@ -33,10 +45,22 @@ from backend.profile_changes.controllers import ProfileChangeController
 from backend.publication.api import PublicationApiController, StaffPublicationApiController
 from backend.publication.controllers import DashboardController
 from backend.publication.staff import StaffPublicationController
+from backend.registry.api import ImportApiController, RegistryForceApiController, RegistryPeopleApiController
+from backend.registry.staff import RegistryController
 from backend.responses.api import AutosaveController
 from backend.responses.controllers import RespondentController
-from backend.rounds.api import InvitationApiController, RoundApiController
-from backend.rounds.controllers import StaffRoundController
+from backend.responses.staff import StaffResponseController
+from backend.responses.staff_api import StaffResponseApiController
+from backend.responses.team_api import TeamApiController
+from backend.responses.team_pages import TeamController
+from backend.rounds.api import (
+    InvitationApiController,
+    InvitationLifecycleApiController,
+    RoundApiController,
+    RoundLifecycleApiController,
+)
+from backend.rounds.controllers import RoundLifecycleController, StaffRoundController
+from backend.security.bearer import bearer_middleware
 from backend.security.csrf import csrf_middleware
 from backend.security.deps import provide_viewer
 from backend.security.embed import script_json
@@ -53,10 +77,11 @@ from backend.surveys.api import QuestionnaireApiController
 from backend.surveys.controllers import QuestionnaireController
 from backend.web.assets import ASSET_VERSION, PLOTLY_URL, PRECOMPRESSED, plotly_js, versioned_cache_middleware
 from backend.web.errors import EXCEPTION_HANDLERS
+from backend.web.fragments import cached
 from backend.web.language import provide_language
 from backend.web.language_switch import choose_language
 from backend.web.params import plausible_file_path
-from backend.web.templating import install_i18n
+from backend.web.templating import install_i18n, translating
 
 FRONTEND = REPO_ROOT / "frontend"
 SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
@@ -66,12 +91,19 @@ SWAGGER_URL = "/vendor/swagger-ui"
 def _template_globals(engine: JinjaTemplateEngine) -> None:
     # _(), gettext, ngettext, {% trans %}, the date/number filters: web/templating.py.
     install_i18n(engine.engine)
+    # Templates are read once per process: asking the file system whether each one changed, at
+    # every render, was a measurable part of a page's time (docs/performance.md). Restart to
+    # see a changed template.
+    engine.engine.auto_reload = False
     engine.engine.globals.update(
+        # parts of pages rendered once and kept (web/fragments.py)
+        cached=cached,
         pick=pick,
         choice_options=choice_options,
         t=t,
-        group_label=label,
-        dimension_label=dimension_label,
+        # peer groups' names in the page's language
+        group_label=translating(label),
+        dimension_label=translating(dimension_label),
         plotly_url=PLOTLY_URL,
         # the version in our static files' URLs (`?v=`): see web/assets.py
         app_version=ASSET_VERSION,
@@ -83,6 +115,7 @@ def _template_globals(engine: JinjaTemplateEngine) -> None:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     load_all()  # every language's catalogues, compiled once: a broken .po file stops the start
+    mail_config.configure(settings)  # links and addresses in messages, the SMTP server (mail/)
 
     def provide_settings() -> Settings:
         return settings
@@ -93,7 +126,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def database_pool(_: Litestar) -> AsyncIterator[None]:
         async with pool_lifespan(settings.db_pool_size):
-            yield
+            if settings.mail_worker_in_process:  # the demo: the mail queue's worker in this process
+                async with worker_in_background(settings.database_url):
+                    yield
+            else:
+                yield
 
     templates = TemplateConfig(
         directory=FRONTEND / "templates", engine=JinjaTemplateEngine, engine_callback=_template_globals
@@ -107,8 +144,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HealthController,
             RespondentController,
             AutosaveController,
+            TeamController,
+            TeamApiController,
+            StaffResponseController,
+            StaffResponseApiController,
             StaffRoundController,
+            RoundLifecycleController,
             PartnersController,
+            RegistryController,
             ProfileChangeController,
             QuestionnaireController,
             AuditController,
@@ -118,12 +161,30 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StaffPublicationApiController,
             RoundApiController,
             InvitationApiController,
+            RoundLifecycleApiController,
+            InvitationLifecycleApiController,
             ProfileChangeApiController,
             ForceApiController,
             PeopleApiController,
+            RegistryForceApiController,
+            RegistryPeopleApiController,
+            ImportApiController,
             AccountApiController,
+            TokenApiController,
             QuestionnaireApiController,
             AuditApiController,
+            ExportController,
+            ExportApiController,
+            StaffAnalysisController,
+            AnalysisApiController,
+            OutboxController,
+            ReminderOptOutController,
+            OutboxApiController,
+            MailPreviewApiController,
+            ExchangeController,
+            ModerationController,
+            ExchangeApiController,
+            ModerationApiController,
             plotly_js,
             create_static_files_router(
                 path="/static",
@@ -154,6 +215,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             allowed_hosts_middleware(settings),  # first: a foreign Host costs no database query
             proxy_headers_middleware(settings),  # the client's address, for the rate limits
+            bearer_middleware(),  # /api/ with an API token: no cookie, no CSRF (security/bearer.py)
             session_config(settings).middleware,
             rate_limit_middleware(settings),  # atomic counters in PostgreSQL (security/rate_limits.py)
             csrf_middleware(settings),  # bound to the session; replaces Litestar's csrf_config
@@ -169,6 +231,28 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version=__version__,
             description="Staff and partner JSON API. Partner endpoints return only disclosure-controlled results.",
             path="/schema",
+            # Either a signed-in session (cookie; POSTs also need X-CSRFToken) or a staff member's
+            # personal API token (docs/security.md, "API tokens").
+            components=Components(
+                security_schemes={
+                    "session": SecurityScheme(
+                        type="apiKey",
+                        name="session",
+                        security_scheme_in="cookie",
+                        description="The session of a signed-in person (`__Host-session` over HTTPS). Every "
+                        "POST also needs the `csrftoken` cookie's value in the `X-CSRFToken` header.",
+                    ),
+                    "apiToken": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="A staff member's personal API token (`pxt_…`, made on the account page or "
+                        "with POST /api/account/tokens): `Authorization: Bearer <token>`, on /api/ routes only. "
+                        "It acts with its owner's guards; a `read` token allows GET only. No cookie and no "
+                        "CSRF token are involved. A wrong token counts against the address's rate limit.",
+                    ),
+                }
+            ),
+            security=[{"session": []}, {"apiToken": []}],
             render_plugins=[
                 SwaggerRenderPlugin(
                     js_url=f"{SWAGGER_URL}/swagger-ui-bundle.js",

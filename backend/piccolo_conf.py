@@ -36,5 +36,8 @@ APP_REGISTRY = AppRegistry(
         "backend.responses.piccolo_app",
         "backend.publication.piccolo_app",
         "backend.audit.piccolo_app",
+        "backend.mail.piccolo_app",
+        "backend.exchange.piccolo_app",
+        "backend.analysis.workspace.piccolo_app",
     ]
 )

@@ -26,6 +26,16 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from exc
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -97,6 +107,9 @@ class Settings:
     """The smallest minimum group size a round may be given (disclosure control); values below 3 are
     ignored: disclosure control never shows a group of fewer than 3 forces."""
 
+    exchange_edit_minutes: int = field(default_factory=lambda: _env_int("EXCHANGE_EDIT_MINUTES", 30))
+    """How long after writing it the author of a discussion post may edit it (docs/exchange.md)."""
+
     sign_in_rate_limit: int = field(default_factory=lambda: _env_int("SIGN_IN_RATE_LIMIT", 20))
     """Attempts allowed per minute on one account (the e-mail signed in to) and on one link."""
 
@@ -104,8 +117,9 @@ class Settings:
     """Sign-in attempts, and separately personal-link requests, allowed per client address per
     minute: higher than SIGN_IN_RATE_LIMIT, so that a room of people behind one address can sign in."""
 
-    smtp_host: str = field(default_factory=lambda: _env("SMTP_HOST", "127.0.0.1"))
-    """Mail server for outgoing mail (the mail features read these; nothing sends mail yet)."""
+    smtp_host: str = field(default_factory=lambda: _env("SMTP_HOST", ""))
+    """Mail server for outgoing mail (docs/mail.md). Empty: no server; `demo` then delivers to
+    its local mailbox (the Outbox page), and `worker` refuses to start."""
 
     smtp_port: int = field(default_factory=lambda: _env_int("SMTP_PORT", 1025))
     """Mail server port."""
@@ -119,10 +133,32 @@ class Settings:
     smtp_starttls: bool = field(default_factory=lambda: _env_bool("SMTP_STARTTLS", False))
     """Upgrade the mail connection with STARTTLS."""
 
+    smtp_tls: bool = field(default_factory=lambda: _env_bool("SMTP_TLS", False))
+    """Connect to the mail server over TLS from the start (implicit TLS, usually port 465);
+    SMTP_STARTTLS instead upgrades a plain connection (usually port 587)."""
+
+    smtp_timeout: float = field(default_factory=lambda: _env_float("SMTP_TIMEOUT", 30.0))
+    """Seconds to wait for the mail server (connecting, each reply)."""
+
+    mail_retry_base: float = field(default_factory=lambda: _env_float("MAIL_RETRY_BASE", 10.0))
+    """Seconds before the first retry of a message the mail server did not take (it was
+    unreachable, or answered 4xx); each later wait doubles, up to MAIL_RETRY_CAP."""
+
+    mail_retry_cap: float = field(default_factory=lambda: _env_float("MAIL_RETRY_CAP", 3600.0))
+    """The longest wait between two attempts at one message, in seconds."""
+
+    mail_max_attempts: int = field(default_factory=lambda: _env_int("MAIL_MAX_ATTEMPTS", 25))
+    """Attempts at one message before it is marked failed (25, with the defaults above: some
+    16 hours of retries)."""
+
     mail_from: str = field(
         default_factory=lambda: _env("MAIL_FROM", "Practice Exchange <noreply@practice-exchange.test>")
     )
     """Sender address of outgoing mail."""
+
+    mail_worker_in_process: bool = field(default_factory=lambda: _env_bool("MAIL_WORKER_IN_PROCESS", False))
+    """Work the mail queue inside the web server's process (`demo` sets it). In production run
+    `practice-exchange worker` instead, as many as you like."""
 
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO"))
     """Python logging level of the application."""

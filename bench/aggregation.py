@@ -12,8 +12,9 @@ question is answered as respondents would), spread over every peer group. Then, 
 - the baseline: one hand-written statement that reads every answer to the same questions once
   and counts each distinct answer (as text) per group with the same GROUPING SETS: the least
   any aggregation must do, one pass over every answer with nothing computed beyond counting,
-  its rows fetched into Python. (`aggregate_round` makes one such pass per kind of answer,
-  plus one to count who answered, because each kind unpacks its answers differently.)
+  its rows fetched into Python. (`aggregate_round` makes four such passes, since kinds of
+  answer unpack their values differently: categorical answers with who answered every
+  question, lists, numbers, objects.)
 
 "memory" is the peak of Python allocations during one aggregation (tracemalloc): it stays
 flat as responses grow, since only per-group figures come back from the database. The figures
@@ -29,6 +30,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -106,13 +108,16 @@ async def make_round(version_id: int, survey: Survey, size: int, pool: list[str]
     return round_id
 
 
-async def timed(repeat: int, work: object) -> float:
-    times = []
+async def timed(repeat: int, *works: Callable[[], Awaitable[object]]) -> list[float]:
+    """The median time of each of `works`, run `repeat` times in turn (interleaved, so that a
+    change in the machine's load weighs on all of them alike)."""
+    times: list[list[float]] = [[] for _ in works]
     for _ in range(repeat):
-        started = time.perf_counter()
-        await work()  # type: ignore[operator]
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for spent, work in zip(times, works, strict=True):
+            started = time.perf_counter()
+            await work()
+            spent.append(time.perf_counter() - started)
+    return [statistics.median(spent) for spent in times]
 
 
 async def run(sizes: list[int], repeat: int) -> None:
@@ -136,8 +141,9 @@ async def run(sizes: list[int], repeat: int) -> None:
             round_id = await make_round(version_id, survey, size, pool)
             await aggregate_round(round_id, survey)  # warm: plans, caches
             await fetch(SINGLE_PASS, round_id, ids)
-            aggregation = await timed(repeat, lambda r=round_id: aggregate_round(r, survey))
-            single = await timed(repeat, lambda r=round_id: fetch(SINGLE_PASS, r, ids))
+            aggregation, single = await timed(
+                repeat, lambda r=round_id: aggregate_round(r, survey), lambda r=round_id: fetch(SINGLE_PASS, r, ids)
+            )
             tracemalloc.start()
             await aggregate_round(round_id, survey)
             _, peak = tracemalloc.get_traced_memory()

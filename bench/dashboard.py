@@ -2,13 +2,14 @@
 app in the same process and run (with and without a session cookie), and the page's weight on a
 cold load in Chromium.
 
-    .venv/bin/python bench/dashboard.py [--seconds 8] [--connections 8] [--repeat 2] [--no-browser]
+    .venv/bin/python bench/dashboard.py [--seconds 8] [--connections 8] [--repeat 3] [--no-browser]
 
 Seeds the demo (`practice-exchange demo`: the real questionnaire, 24 forces, two published
 rounds) into a fresh database, signs in one partner per connection (each connection keeps its
 own session, as browsers do) and loads the latest round's dashboard with wrk (bench/harness.py).
 The figures go into docs/performance.md; they are ratios against the baseline measured in the
-same run, never pass/fail timings.
+same run, never pass/fail timings. Needs wrk (Debian: apt-get install wrk; the script stops at
+once, saying so, when it is missing) and, for the page weight, Chromium (apt-get install chromium).
 """
 
 from __future__ import annotations
@@ -26,7 +27,18 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import BARE_PATH, ROOT, free_port, fresh_database, machine_load, serve, settings_for, sign_in, wrk
+from harness import (
+    BARE_PATH,
+    ROOT,
+    free_port,
+    fresh_database,
+    machine_load,
+    require_wrk,
+    serve,
+    settings_for,
+    sign_in,
+    wrk,
+)
 
 from backend.database import DB, fetchrow
 from backend.demo.seed import FORCES, PARTNER_PASSWORD, TOOK_PART, seed_demo
@@ -76,11 +88,13 @@ def throughput(base: str, dashboard: str, cookies: list[str], seconds: float, re
         print(f"{name:16} {path} ({size} bytes uncompressed)")
         wrk(base + path, 1, connections, jar)  # warm-up: caches, pools, the interpreter
     runs: dict[str, list[float]] = {name: [] for name in targets}
+    cpu: dict[str, list[float]] = {name: [] for name in targets}
     for run in range(repeat):
         for name, (path, jar) in targets.items():
             result = wrk(base + path, seconds, connections, jar)
             assert result.errors == 0, (name, result)
             runs[name].append(result.requests_per_second)
+            cpu[name].append(result.cpu_us)
             print(f"run {run + 1}: {name:16} {result.row()}")
     for name, _ in targets.items():
         check(base, targets[name][0], targets[name][1])  # the sessions are still signed in
@@ -91,6 +105,12 @@ def throughput(base: str, dashboard: str, cookies: list[str], seconds: float, re
     print(f"bare, no cookie        : {median['bare, no cookie']:9.1f} requests/s")
     print(f"dashboard / bare+session : {median['dashboard'] / median['bare, session']:7.3f}")
     print(f"dashboard / bare         : {median['dashboard'] / median['bare, no cookie']:7.3f}")
+    us = {name: statistics.median(values) for name, values in cpu.items()}
+    if all(us.values()):
+        # What the ratios would be where the server alone is the bottleneck.
+        print("server CPU per request  : " + ", ".join(f"{name} {value:.0f} µs" for name, value in us.items()))
+        print(f"bare+session CPU / dashboard CPU : {us['bare, session'] / us['dashboard']:7.3f}")
+        print(f"bare CPU / dashboard CPU         : {us['bare, no cookie'] / us['dashboard']:7.3f}")
 
 
 def page_weight(base: str, dashboard: str, email: str) -> None:
@@ -153,10 +173,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=8, help="connections, each with its own session")
-    parser.add_argument("--repeat", type=int, default=2, help="runs of each target, interleaved; medians reported")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each target, interleaved; medians reported")
     parser.add_argument("--no-browser", action="store_true", help="skip the page weight (Chromium)")
     parser.add_argument("--no-load", action="store_true", help="skip the requests per second (wrk)")
     args = parser.parse_args()
+    if not args.no_load:
+        require_wrk()
 
     print(machine_load())
     with fresh_database() as dsn:

@@ -21,7 +21,8 @@ baseline route, wrk runs with one session per connection, and a note of the mach
   connection i sends session i mod len(sessions) (a Cookie header string, or a `Session` with
   the CSRF token for POSTs); `body=` makes the requests POSTs (autosave). Errors (status >= 400,
   socket errors) are counted in `.errors`, never raised: check them.
-- `wrk` needs the `wrk` load generator (Debian: `apt-get install wrk`). Benchmarks run from the
+- `wrk` needs the `wrk` load generator (Debian: `apt-get install wrk`); `require_wrk()` stops a
+  benchmark at its start, saying so, when it is missing. Benchmarks run from the
   repository's root as `.venv/bin/python bench/<name>.py`.
 """
 
@@ -42,6 +43,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,6 +60,11 @@ from backend.settings import Settings  # noqa: E402
 #: The baseline route every benchmark server has (`bare`).
 BARE_PATH = "/bench/bare"
 WRK_SCRIPT = ROOT / "bench" / "wrk" / "session.lua"
+#: What `serve(stack=…)` may run: what `serve` runs, or asyncio and h11 (to compare), or also
+#: uvicorn's own listening socket for several workers (the Nagle delay of uvicorn issue #3149).
+STACKS = ("auto", "asyncio", "asyncio-uvicorn-socket")
+#: What to do when wrk is missing.
+WRK_MISSING = "wrk is not installed: apt-get install wrk (Debian, Ubuntu), brew install wrk (macOS)"
 #: Settings of the served app in every benchmark: no rate limit gets in the way of the load.
 BENCH_ENV = {"LOG_LEVEL": "WARNING", "SIGN_IN_RATE_LIMIT": "100000", "ADDRESS_RATE_LIMIT": "100000"}
 
@@ -137,9 +144,17 @@ def settings_for(dsn: str, port: int, secret_key: str) -> Settings:
 
 
 @contextlib.contextmanager
-def serve(settings: Settings, port: int, workers: int = 1, env: dict[str, str] | None = None) -> Iterator[str]:
+def serve(
+    settings: Settings, port: int, workers: int = 1, env: dict[str, str] | None = None, stack: str = "auto"
+) -> Iterator[str]:
     """The app on 127.0.0.1:`port` in a subprocess, as `serve --workers N` runs it, until the
-    block ends; yields the base URL. `env` adds settings (see docs/configuration.md)."""
+    block ends; yields the base URL. `env` adds settings (see docs/configuration.md). `stack`:
+    "auto" is what `serve` runs (uvloop and httptools, from uvicorn[standard]); "asyncio" has
+    uvicorn run asyncio's event loop and h11 instead, to compare; "asyncio-uvicorn-socket" also
+    binds the listening socket of several workers as uvicorn itself would (`serve` before
+    issue 10: Nagle's algorithm on every connection)."""
+    if stack not in STACKS:
+        raise ValueError(f"stack must be one of {STACKS}")
     base = f"http://127.0.0.1:{port}"
     full_env = {
         **os.environ,
@@ -150,7 +165,7 @@ def serve(settings: Settings, port: int, workers: int = 1, env: dict[str, str] |
         "LOG_LEVEL": settings.log_level,
         **(env or {}),
     }
-    command = [sys.executable, "-m", "bench.harness", "127.0.0.1", str(port), str(workers)]
+    command = [sys.executable, "-m", "bench.harness", "127.0.0.1", str(port), str(workers), stack]
     # The server's output goes to a file (errors such as wrk cutting connections at the end of
     # a run would drown the figures); it is shown if the server does not start.
     with tempfile.TemporaryFile("w+") as log:
@@ -162,8 +177,11 @@ def serve(settings: Settings, port: int, workers: int = 1, env: dict[str, str] |
                 log.seek(0)
                 print(log.read()[-5000:], file=sys.stderr)
                 raise
+            _SERVER.append(proc)
             yield base
         finally:
+            with contextlib.suppress(ValueError):
+                _SERVER.remove(proc)
             proc.terminate()
             try:
                 proc.wait(timeout=20)
@@ -184,12 +202,37 @@ def _wait_until_healthy(proc: subprocess.Popen[bytes], base: str) -> None:
     raise RuntimeError("the bench server did not start")
 
 
-def _serve_main(host: str, port: str, workers: str) -> None:
+def _serve_main(host: str, port: str, workers: str, stack: str = "auto") -> None:
     """The subprocess of `serve`."""
+    import backend.cli.server
     from backend.cli.server import serve_factory
+
+    if stack != "auto":
+        # Every uvicorn Config made here says asyncio and h11; workers get this process's
+        # Config (pickled), so they run the same.
+        import uvicorn.config
+
+        default_init = uvicorn.config.Config.__init__
+
+        def asyncio_init(self: uvicorn.config.Config, *args: Any, **kwargs: Any) -> None:
+            default_init(self, *args, **{**kwargs, "loop": "asyncio", "http": "h11"})
+
+        uvicorn.config.Config.__init__ = asyncio_init  # type: ignore[method-assign]
+    if stack == "asyncio-uvicorn-socket":
+        backend.cli.server.listening_socket = _uvicorn_socket
     from backend.settings import get_settings
 
     serve_factory(get_settings(), host, int(port), int(workers), factory="bench.harness:create_bench_app")
+
+
+def _uvicorn_socket(host: str, port: int) -> socket.socket:
+    """The listening socket as uvicorn binds it for several workers (uvicorn/config.py,
+    `Config.bind_socket`): no protocol named, no TCP_NODELAY."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
 
 
 # --- sessions -----------------------------------------------------------------------------
@@ -265,6 +308,9 @@ class WrkResult:
     p90_ms: float
     p99_ms: float
     max_ms: float
+    #: CPU time the server's processes used per request (user + system, microseconds): what a
+    #: request costs the app whatever else the machine runs (0.0: not measured)
+    cpu_us: float = 0.0
 
     @property
     def requests_per_second(self) -> float:
@@ -275,7 +321,14 @@ class WrkResult:
         return f"{self.p50_ms:.2f} ms"
 
     def row(self) -> str:
-        return f"{self.requests_per_second:9.1f} req/s   p50 {self.p50_ms:6.2f} ms   p99 {self.p99_ms:6.2f} ms"
+        cpu = f"   server CPU {self.cpu_us:6.0f} µs/request" if self.cpu_us else ""
+        return f"{self.requests_per_second:9.1f} req/s   p50 {self.p50_ms:6.2f} ms   p99 {self.p99_ms:6.2f} ms{cpu}"
+
+
+def require_wrk() -> None:
+    """Stops the benchmark at once, saying how to install wrk, when it is missing."""
+    if shutil.which("wrk") is None:
+        raise SystemExit(WRK_MISSING)
 
 
 _WRK_LINE = re.compile(r"^BENCH (.*)$", re.MULTILINE)
@@ -293,8 +346,7 @@ def wrk(
     thread each, so that connection i sends session i mod len(sessions) (none: no cookie).
     With `body`, requests are POSTs of that form-encoded body plus `&revision=N`, N following
     the revision of the JSON answers (autosave), with the session's CSRF token in a header."""
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    require_wrk()
     with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as listing:
         for s in sessions:
             s = s if isinstance(s, Session) else Session(s)
@@ -320,10 +372,12 @@ def wrk(
         str(WRK_SCRIPT),
         base,
     ]
+    cpu_before = server_cpu_seconds()
     try:
         run = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     finally:
         os.unlink(listing.name)
+    cpu = server_cpu_seconds() - cpu_before
     out = run.stdout
     if run.returncode != 0:
         raise RuntimeError(f"wrk failed ({run.returncode}):\n{run.stdout}\n{run.stderr}")
@@ -341,18 +395,39 @@ def wrk(
         v["p90_us"] / ms,
         v["p99_us"] / ms,
         v["max_us"] / ms,
+        cpu * 1e6 / v["requests"] if cpu > 0 and v["requests"] else 0.0,
     )
+
+
+#: The process of the server `serve` runs now (its workers are its children), if any.
+_SERVER: list[subprocess.Popen[bytes]] = []
+
+
+def server_cpu_seconds() -> float:
+    """CPU time (user + system) used so far by the running `serve` process and its workers."""
+    import psutil
+
+    total = 0.0
+    for popen in _SERVER:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process = psutil.Process(popen.pid)
+            for p in [process, *process.children(recursive=True)]:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    times = p.cpu_times()
+                    total += times.user + times.system
+    return total
 
 
 # --- reporting ----------------------------------------------------------------------------
 
 
-def machine_load() -> str:
-    """Cores, load (1/5/15 min), and the versions the figures depend on."""
+def machine_load(stack: str = "auto") -> str:
+    """Cores, load (1/5/15 min), and the versions the figures depend on (`stack` as given to
+    `serve`)."""
     from importlib.metadata import version
 
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    extras = [name for name in ("uvloop", "httptools") if _installed(name)]
+    extras = [name for name in ("uvloop", "httptools") if _installed(name)] if stack == "auto" else []
     server = f" ({', '.join(extras)})" if extras else " (asyncio, h11)"
     return (
         f"{os.cpu_count()} cores, load {load} (1/5/15 min), Python {platform.python_version()}, "
@@ -367,4 +442,4 @@ def _installed(module: str) -> bool:
 
 
 if __name__ == "__main__":
-    _serve_main(*sys.argv[1:4])
+    _serve_main(*sys.argv[1:5])

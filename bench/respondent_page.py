@@ -2,8 +2,9 @@
 `practice-exchange serve` and loaded by wrk, and the question page's latency at a fixed
 offered rate (open loop).
 
-    .venv/bin/python bench/respondent_page.py [--seconds 8] [--connections 8] [--repeat 2]
+    .venv/bin/python bench/respondent_page.py [--seconds 8] [--connections 8] [--repeat 3]
                                               [--workers 1] [--rate 200] [--open-seconds 10]
+                                              [--stack auto|asyncio]
 
 Seeds a round of the real questionnaire for `connections` forces into a fresh database and
 opens each force's personal link once: every connection keeps its own respondent session (and
@@ -18,7 +19,9 @@ its own response, so that autosaves do not conflict). Rows, each a wrk run (benc
 
 Then the question page at `--rate` requests/s, open loop (bench/openloop.py). The figures go
 into docs/performance.md: ratios against the baseline measured in the same run, never
-pass/fail timings. Needs wrk (Debian: apt-get install wrk).
+pass/fail timings. Needs wrk (Debian: apt-get install wrk; the script stops at once, saying so,
+when it is missing). `--stack asyncio` serves with asyncio's event loop and h11 instead of
+uvloop and httptools (uvicorn[standard]), to compare.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (
     BARE_PATH,
     ROOT,
+    STACKS,
     Session,
     WrkResult,
     free_port,
@@ -42,6 +46,7 @@ from harness import (
     machine_load,
     open_link,
     reload,
+    require_wrk,
     serve,
     settings_for,
     wrk,
@@ -111,10 +116,16 @@ def throughput(base: str, sessions: list[Session], seconds: float, repeat: int) 
             runs[name].append(result)
             print(f"run {n + 1}: {name:22} {result.row()}", flush=True)
     rps = {name: statistics.median(r.requests_per_second for r in results) for name, results in runs.items()}
-    bare = rps["bare, no cookie"]
+    cpu = {name: statistics.median(r.cpu_us for r in results) for name, results in runs.items()}
+    bare, bare_cpu = rps["bare, no cookie"], cpu["bare, no cookie"]
     print(f"\nmedians of {repeat} ({connections} connections, {seconds:g} s each):")
     for name, value in rps.items():
-        print(f"  {name:22} {value:9.1f} req/s   / bare {value / bare:5.2f}")
+        # The CPU ratio is what the throughput ratio would be on a machine where the server
+        # alone is the bottleneck (here it shares the cores with wrk, PostgreSQL and others).
+        cpu_ratio = (
+            f"   server CPU {cpu[name]:6.0f} µs/request, bare's / this {bare_cpu / cpu[name]:5.2f}" if cpu[name] else ""
+        )
+        print(f"  {name:22} {value:9.1f} req/s   / bare {value / bare:5.2f}{cpu_ratio}")
     return rps
 
 
@@ -122,18 +133,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--connections", type=int, default=8, help="connections, each with its own session")
-    parser.add_argument("--repeat", type=int, default=2, help="runs of each row, interleaved; medians reported")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each row, interleaved; medians reported")
     parser.add_argument("--workers", type=int, default=1, help="serve --workers")
     parser.add_argument("--rate", type=float, default=200.0, help="open loop: offered requests/s (0: skip)")
     parser.add_argument("--open-seconds", type=float, default=10.0, help="open loop: measured seconds")
+    parser.add_argument("--stack", choices=STACKS, default="auto", help="auto: as `serve` (uvloop, httptools)")
     args = parser.parse_args()
+    require_wrk()
 
-    print("before:", machine_load(), flush=True)
+    print("before:", machine_load(args.stack), flush=True)
     with fresh_database() as dsn:
         port = free_port()
         settings = settings_for(dsn, port, secrets.token_urlsafe(32))
         links = asyncio.run(seed(settings.base_url, settings.secret_key, args.connections))
-        with serve(settings, port, workers=args.workers) as base:
+        with serve(settings, port, workers=args.workers, stack=args.stack) as base:
             sessions = [open_link(base, link, SECTION) for link in links]
             if args.seconds > 0:
                 throughput(base, sessions, args.seconds, args.repeat)
@@ -141,7 +154,7 @@ def main() -> None:
                 requests = [get_request(f"127.0.0.1:{port}", SECTION, s.cookie) for s in sessions]
                 result = open_loop("127.0.0.1", port, requests, rate=args.rate, seconds=args.open_seconds)
                 print(f"\nquestion page, open loop ({args.workers} worker(s)): {result.row()}")
-    print("after: ", machine_load())
+    print("after: ", machine_load(args.stack))
 
 
 if __name__ == "__main__":

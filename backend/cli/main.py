@@ -7,7 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from backend.cli import server, staff, surveys, translations, xlsform
+from backend.cli import mail, server, staff, surveys, translations, xlsform
 from backend.cli.runtime import CliError, database
 from backend.database import DatabaseUnavailable, migrate, pool_lifespan
 from backend.security.roles import Role
@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("migrate", help="apply database migrations")
     p.set_defaults(func=_migrate)
 
+    mail.add_parser(sub)
+
     staff_parser = sub.add_parser("staff", help="project staff accounts")
     staff_sub = staff_parser.add_subparsers(dest="staff_command", required=True, parser_class=_Parser)
     p = staff_sub.add_parser("create", help="create a staff account (password prompted, or a one-time link)")
@@ -61,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=staff.create)
     p = staff_sub.add_parser("link", help="print a one-time sign-in link for an existing account")
     p.add_argument("email")
+    p.add_argument("--send", action="store_true", help="send it by mail (through the queue) instead of printing it")
     p.set_defaults(func=staff.link)
 
     surveys_parser = sub.add_parser("surveys", help="questionnaire definition files")

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import socket
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -40,8 +41,36 @@ async def _prepare(settings: Settings, *, demo: bool) -> list[str]:
                 "  respondents need no account: they open their personal link, for example",
                 f"    {accounts.respondent_link or '(see the invitations on a round page)'}",
                 "  staff see every invitation link on a round's page.",
+                f"  mail goes to {_mail_destination(settings)}: staff read every message on "
+                f"{settings.base_url}/staff/outbox",
+                *_newcomer_lines(settings),
             ]
         return lines
+
+
+#: The force list of the newcomer's path (docs/newcomer.md), beside the code in a checkout.
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+
+
+def _newcomer_lines(settings: Settings) -> list[str]:
+    """The newcomer's path through the demo: import a force list, open a round, read the
+    invitations in the mailbox, answer through the link in one, watch the monitor, remind."""
+    forces, people = EXAMPLES / "newcomer-forces.csv", EXAMPLES / "newcomer-people.csv"
+    if not forces.is_file() or not people.is_file():
+        return []
+    return [
+        "",
+        "A first round from scratch (docs/newcomer.md): as staff, on " + settings.base_url + "/staff/forces/import,",
+        f"  import {forces}, then {people};",
+        "  open a round for those three forces; read the invitations on the Outbox page and open the",
+        "  link in one; answer; watch the round's monitor; remind the rest from there.",
+    ]
+
+
+def _mail_destination(settings: Settings) -> str:
+    if settings.smtp_host:
+        return f"the SMTP server {settings.smtp_host}:{settings.smtp_port}"
+    return "the local mailbox (no SMTP_HOST)"
 
 
 def _sync_lines(report: SyncReport) -> list[str]:
@@ -118,6 +147,9 @@ def demo(args: argparse.Namespace) -> int:
         os.environ["DATABASE_URL"] = dsn
         os.environ["BASE_URL"] = settings.base_url
         os.environ.setdefault("ALLOWED_HOSTS", "localhost")  # the demo is also reached as localhost
+        # The mail queue's worker runs in the server's process; with no SMTP_HOST, messages are
+        # delivered to the local mailbox, read on the Outbox page (docs/mail.md).
+        os.environ["MAIL_WORKER_IN_PROCESS"] = "true"
         for line in asyncio.run(_prepare(settings, demo=True)):
             print(line, flush=True)
         print(f"\nServing on {settings.base_url}  (Ctrl-C stops the server and the database)", flush=True)

@@ -10,6 +10,8 @@ import sys
 from backend.auth.services import create_sign_in_link
 from backend.cli.runtime import CliError, database
 from backend.database import migrate, pool_lifespan
+from backend.mail import config as mail_config
+from backend.mail.notices import queue_sign_in_link
 from backend.partners.services import create_person, find_person, is_email
 from backend.security.passwords import MIN_PASSWORD_LENGTH, password_problem
 from backend.security.roles import Role
@@ -54,17 +56,21 @@ def create(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _link(email: str, base_url: str) -> str:
+async def _link(email: str, base_url: str, send: bool) -> str:
     async with pool_lifespan(2):
         person = await find_person(email)
         if person is None or not person.active:
             raise CliError(f"no active account for {email}")
+        if send:  # by mail, through the queue: the link is never printed nor stored
+            queued = await queue_sign_in_link(person.id, person.email, person.name, person.language or "en")
+            return f"queued a one-time sign-in link for {email} (message {queued[0]}; see the Outbox)"
         token = await create_sign_in_link(person.id)
         return f"{base_url}/sign-in/link/{token}"
 
 
 def link(args: argparse.Namespace) -> int:
     settings = get_settings()
+    mail_config.configure(settings)
     with database(settings):
-        print(asyncio.run(_link(args.email.strip().lower(), settings.base_url)))
+        print(asyncio.run(_link(args.email.strip().lower(), settings.base_url, args.send)))
     return 0

@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from backend.demo.answers import random_answers
-from backend.partners.services import create_force, create_person, force_code_taken
+from backend.demo.discussion import seed_discussion
+from backend.partners.services import create_force, create_person, find_person, force_code_taken
 from backend.partners.tables import Person
 from backend.publication.services import close_round, publish
 from backend.responses.schemas import ResponseStatus
 from backend.responses.tables import Response
 from backend.rounds.services import NewRound, invitation_url, latest_open_round, open_round, round_invitations
+from backend.security.guards import viewer_of
 from backend.security.roles import Role, Viewer
 from backend.surveys.services import load_version
 from backend.surveys.tables import Questionnaire, QuestionnaireVersion
@@ -58,6 +60,21 @@ FORCES = [
 TOOK_PART = {
     "Drug market practice 2025": [i for i in range(len(FORCES)) if i not in {3, 11, 17}],
     "Drug market practice 2026 (London meeting)": [i for i in range(len(FORCES)) if i not in {3, 11, 17}],
+}
+#: The rounds' titles in other languages (the 2026 round has no Spanish one: Spanish readers
+#: see the English, marked as such).
+TITLES = {
+    "Drug market practice 2025": {
+        "fr": "Pratiques face aux marchés de la drogue 2025",
+        "es": "Prácticas ante los mercados de drogas 2025",
+    },
+    "Drug market practice 2026 (London meeting)": {
+        "fr": "Pratiques face aux marchés de la drogue 2026 (réunion de Londres)",
+    },
+    "Drug market practice 2027 (Vienna side event)": {
+        "fr": "Pratiques face aux marchés de la drogue 2027 (événement parallèle de Vienne)",
+        "es": "Prácticas ante los mercados de drogas 2027 (evento paralelo de Viena)",
+    },
 }
 #: Share of forces whose answers change from one year to the next (the others answer as before).
 CHANGED = 0.3
@@ -129,7 +146,8 @@ async def _create(secret_key: str) -> None:
     now = datetime.now(UTC)
     previous: dict[int, dict[str, object]] = {}
     for years_ago, (title, took_part) in zip((2, 1), TOOK_PART.items(), strict=True):
-        past_id, _ = await open_round(NewRound(title, version_id, force_ids, 5, None), secret_key, admin)
+        past = NewRound(title, version_id, force_ids, 5, None, TITLES.get(title, {}))
+        past_id, _ = await open_round(past, secret_key, admin)
         for index in took_part:
             force_id = force_ids[index]
             keep = force_id in previous and rng.random() > CHANGED
@@ -148,10 +166,13 @@ async def _create(secret_key: str) -> None:
             )
         await close_round(past_id, admin)
         await publish(past_id, admin)
+    # a discussion of the latest published round's results (docs/exchange.md)
+    contacts = [await find_person(f"contact@{f[1]}.practice-exchange.test") for f in FORCES]
+    partners = [viewer_of(p) for p in contacts if p is not None]
+    await seed_discussion(past_id, partners[1:4], admin, partners[0])
+    current = "Drug market practice 2027 (Vienna side event)"
     await open_round(
-        NewRound("Drug market practice 2027 (Vienna side event)", version_id, force_ids, 5, now + timedelta(days=60)),
-        secret_key,
-        admin,
+        NewRound(current, version_id, force_ids, 5, now + timedelta(days=60), TITLES[current]), secret_key, admin
     )
     # a profile round keeps peer groups current
     profile_id = await _version_id("force-profile")

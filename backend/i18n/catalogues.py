@@ -31,7 +31,7 @@ LANGUAGES = ("en", "fr", "es")
 DEFAULT_LANGUAGE = SOURCE_LANGUAGE
 
 #: The `.po` file of each area, in merge order. Which messages go where: `tools.AREA_PATHS`.
-AREAS = ("common", "respondent", "partner", "staff")
+AREAS = ("common", "respondent", "partner", "staff", "mail")
 
 
 def po_path(language: str, area: str) -> Path:

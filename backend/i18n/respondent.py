@@ -23,7 +23,6 @@ MESSAGES: dict[str, str] = {
     "optional": N_("(optional)"),
     "choose": N_("Choose…"),
     "rank_position": N_("Rank %(n)s"),
-    "total": N_("Total"),
     "must_total": N_("The shares must add up to %(total)s."),
     "save_continue": N_("Save and continue"),
     "save_draft": N_("Save and come back later"),

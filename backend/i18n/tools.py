@@ -66,11 +66,34 @@ AREA_PATHS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "backend/surveys/controllers.py",
             "backend/rounds/**",
             "backend/profile_changes/**",
+            "backend/registry/**",
             "backend/audit/**",
             "backend/analysis/**",
+            "backend/exports/**",
+            # staff-only words among partner code and the questionnaire library: the
+            # suppression report, why a round cannot be published, incomplete translations
+            "backend/publication/report.py",
+            "backend/publication/refusals.py",
+            "backend/surveys/format/translations.py",
+            # the moderation queue of discussions
+            "frontend/templates/exchange/moderation.html",
+            "backend/exchange/moderation.py",
         ),
     ),
-    ("partner", ("frontend/templates/dashboard/**", "backend/publication/**")),
+    (
+        "partner",
+        # the peer groups' names: what partners compare by (staff pages show them too)
+        (
+            "frontend/templates/dashboard/**",
+            "backend/publication/**",
+            "backend/partners/peer_groups.py",
+            # discussions (docs/exchange.md)
+            "frontend/templates/exchange/**",
+            "backend/exchange/**",
+        ),
+    ),
+    # messages: their templates (text and HTML) and the subject lines (docs/mail.md)
+    ("mail", ("frontend/templates/mail/**", "backend/mail/**")),
 )
 
 #: The translator comments kept from the code: `# TRANSLATORS: …` above a message.

@@ -36,11 +36,21 @@ from backend.partners.services import (
     set_own_language,
     set_own_password,
 )
-from backend.security.guards import requires_admin, requires_sign_in, requires_staff
+from backend.security.api_tokens import (
+    DAY_CHOICES,
+    MAX_DAYS,
+    TokenRow,
+    TokenScope,
+    create_token,
+    list_tokens,
+    revoke_token,
+    token_problems,
+)
+from backend.security.guards import requires_admin, requires_session, requires_sign_in, requires_staff
 from backend.security.roles import Role, Viewer
 from backend.web.errors import invalid, refusals
 from backend.web.language import CHOSEN_LANGUAGE_KEY
-from backend.web.params import Injected
+from backend.web.params import Injected, PathId
 
 NO_STORE = CacheControlHeader(no_store=True)
 _ADMIN = (
@@ -66,6 +76,14 @@ class ForceOut(msgspec.Struct):
     size_band: str
     size_band_label: str
     created_at: datetime
+    #: sworn officers; null when not known
+    officers: int | None = None
+    #: people living in the force's area; null when not known
+    population_served: int | None = None
+    #: false once deactivated (offered to no new round)
+    active: bool = True
+    #: the force this one was merged into
+    merged_into: int | None = None
 
 
 class NewForceRequest(msgspec.Struct):
@@ -93,6 +111,12 @@ class PersonOut(msgspec.Struct):
     force_id: int | None
     force_name: str | None
     last_sign_in_at: datetime | None
+    #: a partner contact's part: lead_respondent | colleague (both answer) | viewer; null for staff
+    partner_role: str | None = None
+    #: en | fr | es; null until chosen
+    language: str | None = None
+    #: false once deactivated (cannot sign in, gets no mail)
+    active: bool = True
 
 
 class NewPersonRequest(msgspec.Struct):
@@ -102,8 +126,14 @@ class NewPersonRequest(msgspec.Struct):
     role: Role
     #: the force of a partner contact (GET /api/forces); ignored for staff
     force: int | None = None
-    #: a partner contact who answers questionnaires for the force (invited to rounds)
+    #: a partner contact who answers questionnaires for the force (invited to rounds); used
+    #: when `partner_role` is not given (true: lead respondent, false: viewer)
     can_respond: bool = False
+    #: a partner contact's part: lead_respondent | colleague | viewer
+    partner_role: str | None = None
+    #: the language of their pages and mail: en | fr | es (not `language`: Litestar would take a
+    #: body field named like the `language` dependency for it)
+    preferred_language: str | None = None
 
 
 class AccountOut(msgspec.Struct):
@@ -115,8 +145,9 @@ class AccountOut(msgspec.Struct):
     #: a partner contact's force
     force_id: int | None
     can_respond: bool
-    #: the language of one's pages whenever one is signed in
-    language: str
+    #: the language of one's pages whenever one is signed in; null until chosen (the browser's
+    #: Accept-Language applies meanwhile)
+    language: str | None
 
 
 class PasswordChange(msgspec.Struct):
@@ -132,8 +163,41 @@ class LanguageChange(msgspec.Struct):
     """The language is `code`, not `language`: Litestar takes a body field named like a
     dependency (`language`, the request's) for that dependency when its value has the wrong type."""
 
-    #: en | fr | es
+    #: en | fr | es, or "" for none (the browser's Accept-Language then chooses)
     code: str
+
+
+class TokenOut(msgspec.Struct):
+    id: int
+    name: str
+    #: read (GET only) | write (every method)
+    scope: str
+    #: the token's first characters, to tell tokens apart
+    prefix: str
+    created_at: datetime
+    #: null: never expires
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class NewToken(msgspec.Struct):
+    #: what will use it, like "nightly export"
+    name: str
+    #: read: GET requests only; write: every request the person may make
+    scope: TokenScope
+    #: days until it expires (1 to 366); null for never
+    days: int | None = None
+
+
+class MadeToken(msgspec.Struct):
+    #: the token itself: shown this once, never again (only its hash is kept)
+    token: str
+    details: TokenOut
+
+
+def token_out(t: TokenRow) -> TokenOut:
+    return TokenOut(t.id, t.name, str(t.scope), t.prefix, t.created_at, t.expires_at, t.last_used_at, t.revoked_at)
 
 
 class Done(msgspec.Struct):
@@ -141,7 +205,7 @@ class Done(msgspec.Struct):
     message: str
 
 
-def _force(f: ForceRow) -> ForceOut:
+def force_out(f: ForceRow) -> ForceOut:
     return ForceOut(
         id=f.id,
         name=f.name,
@@ -154,16 +218,32 @@ def _force(f: ForceRow) -> ForceOut:
         size_band=f.size_band,
         size_band_label=label("size_band", f.size_band),
         created_at=f.created_at,
+        officers=f.officers,
+        population_served=f.population_served,
+        active=f.active,
+        merged_into=f.merged_into,
     )
 
 
-def _person(p: PersonListing) -> PersonOut:
-    return PersonOut(p.id, p.name, p.email, p.role, p.can_respond, p.force_id, p.force_name, p.last_sign_in_at)
+def person_out(p: PersonListing) -> PersonOut:
+    return PersonOut(
+        p.id,
+        p.name,
+        p.email,
+        p.role,
+        p.can_respond,
+        p.force_id,
+        p.force_name,
+        p.last_sign_in_at,
+        None if p.partner_role is None else str(p.partner_role),
+        p.language,
+        p.active,
+    )
 
 
-def _account(viewer: Viewer, language: str | None = None) -> AccountOut:
+def _account(viewer: Viewer) -> AccountOut:
     v = viewer
-    return AccountOut(v.person_id, v.name, v.email, v.role, v.force_id, v.can_respond, language or v.language)
+    return AccountOut(v.person_id, v.name, v.email, v.role, v.force_id, v.can_respond, v.language)
 
 
 class ForceApiController(Controller):
@@ -175,11 +255,12 @@ class ForceApiController(Controller):
     @get(
         "/",
         summary="Partner forces",
-        description="Every active force by name, with its current peer groups (staff only).",
+        description="Every active force by name, with its current peer groups (staff only); "
+        "`include_inactive=true`: deactivated and merged forces too.",
         responses=refusals(401, 403),
     )
-    async def forces(self) -> list[ForceOut]:
-        return [_force(f) for f in await list_forces()]
+    async def forces(self, include_inactive: bool = False) -> list[ForceOut]:
+        return [force_out(f) for f in await list_forces(include_inactive=include_inactive)]
 
     @post(
         "/",
@@ -198,7 +279,7 @@ class ForceApiController(Controller):
         created = await get_force(await add_force(form, viewer))
         if created is None:  # pragma: no cover - forces are never deleted
             raise NotFoundException("No such force.")
-        return _force(created)
+        return force_out(created)
 
 
 class PeopleApiController(Controller):
@@ -214,7 +295,7 @@ class PeopleApiController(Controller):
         responses=refusals(401, 403),
     )
     async def people(self) -> list[PersonOut]:
-        return [_person(p) for p in await list_people()]
+        return [person_out(p) for p in await list_people()]
 
     @post(
         "/",
@@ -234,6 +315,8 @@ class PeopleApiController(Controller):
             role=data.role.value,
             force="" if data.force is None else str(data.force),
             can_respond="yes" if data.can_respond else "",
+            partner_role=data.partner_role or "",
+            language=data.preferred_language or "",
         )
         problems = await new_person_problems(form)
         if problems:
@@ -242,7 +325,7 @@ class PeopleApiController(Controller):
         created = next((p for p in await list_people() if p.id == person_id), None)
         if created is None:  # pragma: no cover - people are never deleted
             raise NotFoundException("No such person.")
-        return _person(created)
+        return person_out(created)
 
 
 class AccountApiController(Controller):
@@ -275,7 +358,8 @@ class AccountApiController(Controller):
     @post(
         "/language",
         summary="Change the language of your pages",
-        description=f"`code`: one of {', '.join(LANGUAGES)}. Your pages are in it whenever you are signed in (it "
+        description=f"`code`: one of {', '.join(LANGUAGES)}, or an empty string for none (your browser's "
+        "language). Your pages are in it whenever you are signed in (it "
         "replaces a language chosen with the pages' switch in this session); any other is a 422." + _OWN,
         status_code=200,
         responses=refusals(401, 403, 422),
@@ -292,4 +376,51 @@ class AccountApiController(Controller):
         session = request.scope.get("session")
         if isinstance(session, dict) and CHOSEN_LANGUAGE_KEY in session:
             request.set_session({k: v for k, v in session.items() if k != CHOSEN_LANGUAGE_KEY})
-        return _account(viewer, code)
+        return msgspec.structs.replace(_account(viewer), language=code or None)
+
+
+class TokenApiController(Controller):
+    path = "/api/account/tokens"
+    guards = [requires_staff]
+    tags = ["account"]
+    cache_control = NO_STORE
+
+    @get(
+        "/",
+        summary="Your API tokens",
+        description="Staff only: your personal API tokens, live ones first (never the tokens themselves).",
+        responses=refusals(401, 403),
+    )
+    async def tokens(self, viewer: Injected[Viewer]) -> list[TokenOut]:
+        return [token_out(t) for t in await list_tokens(viewer.person_id)]
+
+    @post(
+        "/",
+        summary="Make an API token",
+        description="Staff only, signed in with a session (a token cannot make tokens). The answer holds the "
+        "token once: only its SHA-256 is kept. Send it as `Authorization: Bearer <token>` to /api/ routes; "
+        f"`read` allows GET only; `days` (1 to {MAX_DAYS}, e.g. {', '.join(map(str, DAY_CHOICES))}) or null "
+        "for no expiry. Any problem is a 422 naming each field (`token_name`, `scope`, `days`)." + _OWN,
+        guards=[requires_session],
+        status_code=201,
+        responses=refusals(401, 403, 422),
+    )
+    async def make(self, viewer: Injected[Viewer], data: JSONBody[NewToken]) -> MadeToken:
+        days = "" if data.days is None else str(data.days)
+        problems = token_problems(data.name, str(data.scope), days)
+        if problems:
+            raise invalid(problems)
+        token, made = await create_token(viewer, data.name, data.scope, data.days)
+        return MadeToken(token, token_out(made))
+
+    @post(
+        "/{token_id:int}/revoke",
+        summary="Revoke an API token",
+        description="One of your own; it stops working at once, for good. 404 when you have no such live token." + _OWN,
+        status_code=200,
+        responses=refusals(401, 403, 404),
+    )
+    async def revoke(self, viewer: Injected[Viewer], token_id: PathId) -> Done:
+        if not await revoke_token(viewer, token_id):
+            raise NotFoundException("You have no such token, or it is already revoked.")
+        return Done("The token is revoked.")

@@ -20,7 +20,9 @@ class NewForce(Form):
 
 
 class NewPerson(Form):
-    stripped: ClassVar[frozenset[str]] = frozenset({"person_name", "email", "role", "force", "can_respond"})
+    stripped: ClassVar[frozenset[str]] = frozenset(
+        {"person_name", "email", "role", "force", "can_respond", "partner_role", "language"}
+    )
 
     person_name: str = ""
     email: str = ""
@@ -28,8 +30,12 @@ class NewPerson(Form):
     role: str = ""
     #: the force's id, for a partner contact
     force: str = ""
-    #: "yes": answers questionnaires for the force
+    #: "yes": answers questionnaires for the force (when no `partner_role` is given)
     can_respond: str = ""
+    #: lead_respondent | colleague | viewer, for a partner contact
+    partner_role: str = ""
+    #: en | fr | es, or "" (their browser's)
+    language: str = ""
 
 
 class ChangePassword(Form):
@@ -43,5 +49,16 @@ class ChangePassword(Form):
 class LanguagePreference(Form):
     stripped: ClassVar[frozenset[str]] = frozenset({"language"})
 
-    #: one of the interface languages (`backend.i18n.LANGUAGES`)
+    #: one of the interface languages (`backend.i18n.LANGUAGES`), or "" for the browser's
     language: str = ""
+
+
+class NewApiToken(Form):
+    stripped: ClassVar[frozenset[str]] = frozenset({"token_name", "scope", "days"})
+
+    #: what will use it
+    token_name: str = ""
+    #: read | write
+    scope: str = ""
+    #: days until it expires, or "" for never
+    days: str = ""

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import msgspec
 
 from backend.partners.peer_groups import DIMENSIONS
 from backend.security.roles import Role
+
+
+class PartnerRole(StrEnum):
+    """A partner contact's part at their force (`person.partner_role`; staff have none). It sets
+    `can_respond`: lead respondents and colleagues answer the force's questionnaires, viewers
+    only read its results."""
+
+    LEAD_RESPONDENT = "lead_respondent"
+    COLLEAGUE = "colleague"
+    VIEWER = "viewer"
+
+    @property
+    def responds(self) -> bool:
+        return self is not PartnerRole.VIEWER
 
 
 class ForceRow(msgspec.Struct, frozen=True):
@@ -22,6 +37,10 @@ class ForceRow(msgspec.Struct, frozen=True):
     size_band: str
     active: bool
     created_at: datetime
+    officers: int | None = None
+    population_served: int | None = None
+    deactivated_at: datetime | None = None
+    merged_into: int | None = None
 
     def groups(self) -> dict[str, str]:
         """The force's current peer groups: dimension → value."""
@@ -39,11 +58,15 @@ class PersonRow(msgspec.Struct, frozen=True):
     force_id: int | None = msgspec.field(name="force")
     role: Role
     can_respond: bool
-    language: str
+    #: None until they choose one
+    language: str | None
     active: bool
     created_at: datetime
     last_sign_in_at: datetime | None
     has_password: bool
+    #: a partner contact's part at their force; None for staff
+    partner_role: PartnerRole | None = None
+    merged_into: int | None = None
 
 
 class PersonListing(msgspec.Struct, frozen=True):
@@ -59,3 +82,6 @@ class PersonListing(msgspec.Struct, frozen=True):
     #: None for project staff
     force_name: str | None
     last_sign_in_at: datetime | None
+    partner_role: PartnerRole | None = None
+    language: str | None = None
+    active: bool = True

@@ -10,10 +10,10 @@ from piccolo.columns import Varchar
 
 from backend.audit.services import record
 from backend.database import fetch, fetchrow
-from backend.i18n import LANGUAGES, SOURCE_LANGUAGE, Language, language_for
+from backend.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Language, language_for
 from backend.partners.forms import ChangePassword, NewForce, NewPerson
 from backend.partners.peer_groups import DIMENSIONS, VALUES
-from backend.partners.schemas import ForceRow, PersonListing, PersonRow
+from backend.partners.schemas import ForceRow, PartnerRole, PersonListing, PersonRow
 from backend.partners.tables import EMAIL_LENGTH, Force, Person
 from backend.security.passwords import check_new_password, hash_password, password_problem, verify_password
 from backend.security.roles import Role, Viewer
@@ -23,7 +23,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 #: A person as `PersonRow`: whether there is a password, not its hash (`CREDENTIALS` alone reads it).
 _PERSON = """id, email, name, force, role, can_respond, language, active, created_at, last_sign_in_at,
-    password_hash IS NOT NULL AS has_password"""
+    password_hash IS NOT NULL AS has_password, partner_role, merged_into"""
 PERSON_BY_EMAIL = f"SELECT {_PERSON} FROM person WHERE email = $1"
 CREDENTIALS = f"SELECT {_PERSON}, password_hash FROM person WHERE email = $1"
 ACTIVE_PERSON = f"SELECT {_PERSON} FROM person WHERE id = $1 AND active"
@@ -42,9 +42,13 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-async def list_forces() -> list[ForceRow]:
-    rows = await Force.select().where(Force.active.eq(True)).order_by(Force.name)
-    return msgspec.convert(rows, list[ForceRow])
+async def list_forces(*, include_inactive: bool = False) -> list[ForceRow]:
+    """The active forces by name (a deactivated force is offered to no new round); with
+    `include_inactive`, every force (the registry's own pages)."""
+    query = Force.select().order_by(Force.name)
+    if not include_inactive:
+        query = query.where(Force.active.eq(True))
+    return msgspec.convert(await query, list[ForceRow])
 
 
 async def get_force(force_id: int) -> ForceRow | None:
@@ -60,12 +64,30 @@ async def force_code_taken(code: str) -> bool:
     return await Force.exists().where(Force.code == code)
 
 
-async def create_force(name: str, code: str, country: str, region: str, force_type: str, size_band: str) -> int:
+async def create_force(
+    name: str,
+    code: str,
+    country: str,
+    region: str,
+    force_type: str,
+    size_band: str,
+    officers: int | None = None,
+    population_served: int | None = None,
+) -> int:
     for dim, value in (("region", region), ("force_type", force_type), ("size_band", size_band)):
         if value not in VALUES[dim]:
             raise ValueError(f"{dim}: unknown value {value!r}")
     rows = await Force.insert(
-        Force(name=name, code=code, country=country, region=region, force_type=force_type, size_band=size_band)
+        Force(
+            name=name,
+            code=code,
+            country=country,
+            region=region,
+            force_type=force_type,
+            size_band=size_band,
+            officers=officers,
+            population_served=population_served,
+        )
     ).returning(Force.id)
     return int(rows[0]["id"])
 
@@ -87,7 +109,8 @@ async def active_person(person_id: int) -> PersonRow | None:
 
 
 async def list_people() -> list[PersonListing]:
-    """Everyone who can sign in, by name, with their force's name."""
+    """Everyone in the registry, by name, with their force's name (deactivated people too:
+    `active` says who can sign in)."""
     rows = await Person.select(
         Person.id,
         Person.name,
@@ -97,6 +120,9 @@ async def list_people() -> list[PersonListing]:
         Person.force,
         Person.force.name.as_alias("force_name"),
         Person.last_sign_in_at,
+        Person.partner_role,
+        Person.language,
+        Person.active,
     ).order_by(Person.name)
     return msgspec.convert(rows, list[PersonListing])
 
@@ -109,14 +135,22 @@ async def create_person(
     force_id: int | None = None,
     can_respond: bool = False,
     password: str | None = None,
-    language: str = "en",
+    language: str | None = None,
+    partner_role: PartnerRole | None = None,
 ) -> int:
+    """A person. A partner contact's `partner_role` sets whether they answer (`can_respond`);
+    without one, `can_respond` gives it (lead respondent, else viewer)."""
     if role not in set(Role):
         raise ValueError(f"role: unknown role {role!r}")
     if role == Role.PARTNER and force_id is None:
         raise ValueError("force: a partner contact belongs to a force")
     if password:
         check_new_password(password)
+    if Role(role) == Role.PARTNER:
+        partner_role = partner_role or (PartnerRole.LEAD_RESPONDENT if can_respond else PartnerRole.VIEWER)
+        can_respond = PartnerRole(partner_role).responds
+    else:
+        partner_role, can_respond = None, False
     rows = await Person.insert(
         Person(
             email=normalise_email(email),
@@ -124,6 +158,7 @@ async def create_person(
             role=Role(role).value,
             force=force_id,
             can_respond=can_respond,
+            partner_role=None if partner_role is None else PartnerRole(partner_role).value,
             password_hash=hash_password(password) if password else None,
             language=language,
         )
@@ -136,11 +171,16 @@ async def set_password(person_id: int, password: str) -> None:
     await Person.update({Person.password_hash: hash_password(password)}).where(Person.id == person_id)
 
 
+#: The code that stands for "no stored language: follow my browser's".
+BROWSER_LANGUAGE = ""
+
+
 async def set_language(person_id: int, language: str) -> None:
-    """The language of the person's pages whenever they are signed in (one of `LANGUAGES`)."""
-    if language not in LANGUAGES:
+    """The language of the person's pages whenever they are signed in (one of `LANGUAGES`), or
+    none (`BROWSER_LANGUAGE`): then their browser's Accept-Language chooses."""
+    if language not in LANGUAGES and language != BROWSER_LANGUAGE:
         raise ValueError(f"not an interface language: {language!r}")
-    await Person.update({Person.language: language}).where(Person.id == person_id)
+    await Person.update({Person.language: language or None}).where(Person.id == person_id)
 
 
 async def current_password_ok(person_id: int, password: str) -> bool:
@@ -180,30 +220,42 @@ async def set_peer_group(force_id: int, dimension: str, value: str) -> None:
 _FORCE_CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,58}")
 
 
-def _too_long(values: dict[str, str], columns: dict[str, Varchar]) -> dict[str, str]:
+#: What to choose when a peer group is missing, by dimension (the same English as the
+#: dimension's label, lower-cased, but one sentence per dimension for the translations).
+_CHOOSE_GROUP = {
+    "region": N_("Choose the region."),
+    "force_type": N_("Choose the type of force."),
+    "size_band": N_("Choose the size."),
+}
+
+
+def _too_long(values: dict[str, str], columns: dict[str, Varchar], words: Language) -> dict[str, str]:
     """An error for each field longer than the column it is stored in (the database would
     refuse it with an error instead of a message)."""
     return {
-        field: f"Use {column.length} characters or fewer."
+        field: words.gettext("Use %(max)d characters or fewer.", max=column.length)
         for field, column in columns.items()
         if column.length is not None and len(values[field]) > column.length
     }
 
 
-async def new_force_problems(data: NewForce) -> dict[str, str]:
+async def new_force_problems(data: NewForce, language: Language | None = None) -> dict[str, str]:
+    """Every problem with a new force, by field, in `language` (English unless given)."""
+    words = language or language_for(SOURCE_LANGUAGE)
     errors: dict[str, str] = {}
     if not data.name:
-        errors["name"] = "Enter the force's name."
+        errors["name"] = words.gettext("Enter the force's name.")
     if not _FORCE_CODE.fullmatch(data.code):
-        errors["code"] = "Enter a short code of lower-case letters, digits and hyphens, like met-police."
+        errors["code"] = words.gettext("Enter a short code of lower-case letters, digits and hyphens, like met-police.")
     elif await force_code_taken(data.code):
-        errors["code"] = "Another force already uses this code."
+        errors["code"] = words.gettext("Another force already uses this code.")
     if not data.country:
-        errors["country"] = "Enter the country."
+        errors["country"] = words.gettext("Enter the country.")
     for dim in DIMENSIONS:
         if getattr(data, dim) not in VALUES[dim]:
-            errors[dim] = f"Choose the {DIMENSIONS[dim].lower()}."
-    for field, message in _too_long(data.values(), {"name": Force.name, "country": Force.country}).items():
+            errors[dim] = words.gettext(_CHOOSE_GROUP[dim])
+    columns = {"name": Force.name, "country": Force.country}
+    for field, message in _too_long(data.values(), columns, words).items():
         errors.setdefault(field, message)
     return errors
 
@@ -215,20 +267,26 @@ async def add_force(data: NewForce, actor: Viewer) -> int:
     return force_id
 
 
-async def new_person_problems(data: NewPerson) -> dict[str, str]:
+async def new_person_problems(data: NewPerson, language: Language | None = None) -> dict[str, str]:
+    """Every problem with a new person, by field, in `language` (English unless given)."""
+    words = language or language_for(SOURCE_LANGUAGE)
     errors: dict[str, str] = {}
     if not data.person_name:
-        errors["person_name"] = "Enter the person's name."
+        errors["person_name"] = words.gettext("Enter the person's name.")
     if not is_email(data.email):
-        errors["email"] = "Enter an e-mail address like name@example.org."
+        errors["email"] = words.gettext("Enter an e-mail address like name@example.org.")
     elif await find_person(data.email):
-        errors["email"] = "Someone already has this e-mail address."
+        errors["email"] = words.gettext("Someone already has this e-mail address.")
     if data.role not in set(Role):
-        errors["role"] = "Choose a role."
+        errors["role"] = words.gettext("Choose a role.")
+    if data.partner_role and data.partner_role not in set(PartnerRole):
+        errors["partner_role"] = words.gettext("Choose lead respondent, colleague or viewer.")
+    if data.language and data.language not in LANGUAGES:
+        errors["language"] = words.gettext("Choose English, French or Spanish.")
     force_id = form_int(data.force)
     if data.role == Role.PARTNER and (force_id is None or not await force_exists(force_id)):
-        errors["force"] = "Choose the force this contact belongs to."
-    for field, message in _too_long(data.values(), {"person_name": Person.name}).items():
+        errors["force"] = words.gettext("Choose the force this contact belongs to.")
+    for field, message in _too_long(data.values(), {"person_name": Person.name}, words).items():
         errors.setdefault(field, message)
     return errors
 
@@ -243,6 +301,8 @@ async def add_person(data: NewPerson, actor: Viewer) -> int:
         Role(data.role),
         force_id=form_int(data.force) if partner else None,
         can_respond=data.can_respond == "yes" and partner,
+        partner_role=PartnerRole(data.partner_role) if partner and data.partner_role else None,
+        language=data.language or None,
     )
     await record(actor, "person.created", f"person:{person_id}", role=data.role)
     return person_id
@@ -272,7 +332,7 @@ async def set_own_password(actor: Viewer, new: str) -> None:
 
 def language_problem(code: str, language: Language | None = None) -> str | None:
     """Why `code` cannot be one's language, in `language` (English unless given)."""
-    if code in LANGUAGES:
+    if code in LANGUAGES or code == BROWSER_LANGUAGE:
         return None
     names = ", ".join(language_for(c).name for c in LANGUAGES)
     words = language or language_for(SOURCE_LANGUAGE)

@@ -8,8 +8,10 @@ from litestar import Controller, Request, get, post
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from backend.i18n import Language
 from backend.partners.forms import NewForce, NewPerson
 from backend.partners.peer_groups import DIMENSIONS, VALUES
+from backend.partners.schemas import PartnerRole
 from backend.partners.services import (
     add_force,
     add_person,
@@ -44,7 +46,9 @@ class PartnersController(Controller):
             "staff/forces.html",
             status_code=status_code,
             forces=await list_forces(),
+            all_forces=await list_forces(include_inactive=True),
             people=await list_people(),
+            partner_roles=[r.value for r in PartnerRole],
             values=values or {},
             errors=errors or {},
             dimensions=DIMENSIONS,
@@ -59,29 +63,38 @@ class PartnersController(Controller):
 
     @post("/", guards=[requires_admin])
     async def add_force(
-        self, request: Request[Any, Any, Any], viewer: Injected[Viewer], data: Annotated[NewForce, FORM]
+        self,
+        request: Request[Any, Any, Any],
+        viewer: Injected[Viewer],
+        language: Injected[Language],
+        data: Annotated[NewForce, FORM],
     ) -> Template | Redirect:
         """Add a force; on any problem, the page again with every message and what was typed."""
-        errors = await new_force_problems(data)
+        errors = await new_force_problems(data, language)
         if errors:
             return await self._page(request, errors, data.values(), status_code=400)
         await add_force(data, viewer)
-        flash(request, f"Added {data.name}.", "success")
+        flash(request, language.gettext("Added %(name)s.", name=data.name), "success")
         return redirect("/staff/forces")
 
     @post("/people", guards=[requires_admin])
     async def add_person(
-        self, request: Request[Any, Any, Any], viewer: Injected[Viewer], data: Annotated[NewPerson, FORM]
+        self,
+        request: Request[Any, Any, Any],
+        viewer: Injected[Viewer],
+        language: Injected[Language],
+        data: Annotated[NewPerson, FORM],
     ) -> Template | Redirect:
         """Add a staff member or a partner contact; on any problem, the page again with every message."""
-        errors = await new_person_problems(data)
+        errors = await new_person_problems(data, language)
         if errors:
             return await self._page(request, errors, data.values(), status_code=400)
         await add_person(data, viewer)
-        flash(
-            request,
-            f"Added {data.person_name}. Give them a sign-in link with "
-            f"`practice-exchange staff link {data.email}`, or invite them to a round.",
-            "success",
+        command = f"practice-exchange staff link {data.email}"
+        message = language.gettext(
+            "Added %(name)s. Give them a sign-in link with `%(command)s`, or invite them to a round.",
+            name=data.person_name,
+            command=command,
         )
+        flash(request, message, "success")
         return redirect("/staff/forces")

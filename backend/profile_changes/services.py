@@ -18,6 +18,7 @@ from piccolo.query import Select
 
 from backend.audit.services import record
 from backend.database import execute
+from backend.i18n import N_, SOURCE_LANGUAGE, Language, language_for
 from backend.partners.peer_groups import DIMENSIONS, VALUES
 from backend.partners.services import current_groups, set_peer_group
 from backend.profile_changes.schemas import ProfileChangeRow, ProfileChangeStatus
@@ -112,11 +113,12 @@ async def _insert(force_id: int, round_id: int | None, dimension: str, old: str,
     return change_id
 
 
-async def decide(change_id: int, approve: bool, actor: Viewer) -> ProfileChangeRow:
+async def decide(change_id: int, approve: bool, actor: Viewer, language: Language | None = None) -> ProfileChangeRow:
     """Approve (the force's attribute takes the new value) or reject a pending change, and
     write the decision to the audit trail, all in one transaction; return the change.
 
-    Raises DecisionRefused when there is no such change or it was already decided.
+    Raises DecisionRefused when there is no such change or it was already decided (its
+    message in `language`: English unless given).
     """
     status = ProfileChangeStatus.APPROVED if approve else ProfileChangeStatus.REJECTED
     async with ProfileChange._meta.db.transaction():
@@ -139,7 +141,7 @@ async def decide(change_id: int, approve: bool, actor: Viewer) -> ProfileChangeR
             )
         )
         if not rows:
-            raise await _refusal(change_id)
+            raise await _refusal(change_id, language or language_for(SOURCE_LANGUAGE))
         change = rows[0]
         if approve:
             await set_peer_group(change["force"], change["dimension"], change["new_value"])
@@ -158,11 +160,19 @@ async def decide(change_id: int, approve: bool, actor: Viewer) -> ProfileChangeR
     return found
 
 
-async def _refusal(change_id: int) -> DecisionRefused:
+#: Why a change cannot be decided again, by the decision it already has.
+_ALREADY = {
+    ProfileChangeStatus.APPROVED: N_("This change was already approved; nothing was changed."),
+    ProfileChangeStatus.REJECTED: N_("This change was already rejected; nothing was changed."),
+}
+
+
+async def _refusal(change_id: int, words: Language) -> DecisionRefused:
     row = await ProfileChange.select(ProfileChange.status).where(ProfileChange.id == change_id).first()
     if row is None:
-        return DecisionRefused(404, f"There is no profile change {change_id}.")
-    return DecisionRefused(409, f"This change was already {row['status']}; nothing was changed.")
+        return DecisionRefused(404, words.gettext("There is no profile change %(id)d.", id=change_id))
+    already = _ALREADY.get(row["status"], N_("This change was already decided; nothing was changed."))
+    return DecisionRefused(409, words.gettext(already))
 
 
 def _query() -> Select:
@@ -209,3 +219,52 @@ async def get_change(change_id: int) -> ProfileChangeRow | None:
 
 async def count_pending() -> int:
     return await ProfileChange.count().where(ProfileChange.status == ProfileChangeStatus.PENDING)
+
+
+async def change_by_staff(force_id: int, values: Mapping[str, str], actor: Viewer, source: str) -> list[int]:
+    """Staff set a force's peer groups (its edit page, its API route, a registry import): the
+    same path as a reviewed change, decided at once by the administrator who made it. Each
+    value that differs from the force's current one becomes a `profile_change` approved by
+    `actor`, applied to the force (rounds already opened keep the groups they froze) and
+    audited as `profile_change.approved` with `source`; a pending change for that dimension is
+    superseded. Runs in the caller's transaction when there is one. Returns the changes' ids."""
+    for dim, value in values.items():
+        if value not in VALUES.get(dim, {}):
+            raise ValueError(f"{dim}: unknown value {value!r}")
+    made = []
+    async with ProfileChange._meta.db.transaction():
+        await execute(LOCK_FORCE, force_id)
+        current = (await current_groups([force_id])).get(force_id)
+        if current is None:
+            raise ValueError(f"no force {force_id}")
+        for dim, value in values.items():
+            if value == current[dim]:
+                continue
+            await _supersede(force_id, dim, None)
+            rows = await ProfileChange.insert(
+                ProfileChange(
+                    force=force_id,
+                    round=None,
+                    dimension=dim,
+                    old_value=current[dim],
+                    new_value=value,
+                    status=ProfileChangeStatus.APPROVED,
+                    decided_by=actor.person_id,
+                    decided_at=datetime.now(UTC),
+                )
+            ).returning(ProfileChange.id)
+            change_id: int = rows[0]["id"]
+            await set_peer_group(force_id, dim, value)
+            await record(
+                actor,
+                "profile_change.approved",
+                f"profile_change:{change_id}",
+                force=force_id,
+                round=None,
+                dimension=dim,
+                old=current[dim],
+                new=value,
+                source=source,
+            )
+            made.append(change_id)
+    return made

@@ -22,7 +22,10 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.params import FromQuery, JSONBody
 
+from backend.i18n import SOURCE_LANGUAGE, language_for
+from backend.publication.dashboard import build_panels, group_choices, parse_group
 from backend.publication.deps import Published, Trends, provide_published, provide_trends
+from backend.publication.highlights import SummaryDetail, highlights, summary_detail
 from backend.publication.report import report_to_json
 from backend.publication.schemas import (
     PublicationDetail,
@@ -36,6 +39,7 @@ from backend.publication.services import (
     PublishRefused,
     close_round,
     preview,
+    publication_key,
     publication_versions,
     publish,
     published_rounds,
@@ -61,7 +65,9 @@ class PublicationApiController(Controller):
     async def list_publications(self) -> list[PublicationSummary]:
         """Every round whose disclosure-controlled results have been published (latest version)."""
         return [
-            PublicationSummary(r.round_id, r.title, r.questionnaire, r.questionnaire_id, r.version, r.published_at)
+            PublicationSummary(
+                r.round_id, r.title, r.questionnaire, r.questionnaire_id, r.version, r.published_at, r.titles
+            )
             for r in await published_rounds()
         ]
 
@@ -75,7 +81,28 @@ class PublicationApiController(Controller):
         of forces and figures, or `withheld` (no number, no figures, no reason); plus the
         caller's own force's answers."""
         p = published
-        return publication_detail(p.disclosed, p.round.title, p.publication.published_at, p.own)
+        return publication_detail(p.disclosed, p.round.title, p.publication.published_at, p.own, p.round.titles)
+
+    @get(
+        "/{round_id:int}/summary",
+        summary="Where the caller's force stands out in a published round",
+        responses=refusals(401, 403, 404, says={404: "The round does not exist or is not published"}),
+    )
+    async def get_summary(
+        self, round_id: PathId, viewer: Injected[Viewer], published: Injected[Published], group: FromQuery[str] = "all"
+    ) -> SummaryDetail:
+        """What the round's dashboard page leads with, in English: where the caller's force's answer
+        is in a minority of the chosen group (`all` or one of its own `dimension:value` groups),
+        where its number lies outside the group's published middle half, and what changed since
+        the previous published round of the questionnaire. Only from published figures and the
+        caller's own answers (docs/disclosure-control.md, "The summary"); empty for staff."""
+        english = language_for(SOURCE_LANGUAGE)
+        choices = group_choices(published.groups, viewer.is_staff, published.disclosed, english)
+        chosen = parse_group(group, choices)
+        survey = await load_version(published.round.version_id)
+        key = publication_key(published.publication)
+        sections = build_panels(survey, published.disclosed, chosen, published.own, english, key)
+        return summary_detail(await highlights(published, sections, chosen, english), chosen)
 
     @get(
         "/trends/{questionnaire_id:int}",
@@ -85,7 +112,10 @@ class PublicationApiController(Controller):
     async def get_trends(self, questionnaire_id: PathId, trends: Injected[Trends]) -> TrendsDetail:
         """For one questionnaire with at least two published rounds: how the chosen group's figures
         moved, question by question (`group` is `all` or `dimension:value`; partners may choose
-        their own force's groups). Only published figures are used: a withheld figure is null."""
+        their own force's groups). Only published figures are used: a withheld figure is null.
+        In English (the questionnaire's words and the rounds' titles too, where they have it; else
+        in the questionnaire's default language)."""
+        english = language_for(SOURCE_LANGUAGE)
         return TrendsDetail(
             questionnaire_id,
             trends.chosen[0],
@@ -93,13 +123,13 @@ class PublicationApiController(Controller):
             [
                 TrendResult(
                     t.question_id,
-                    t.label,
+                    t.label.text,
                     t.measure,
-                    list(t.rounds),
+                    [r.text for r in t.rounds],
                     list(t.n),
                     [TrendSeries(s.name, list(s.values)) for s in t.series],
                 )
-                for t in trends.trends
+                for t in trends.trends(english)
             ],
         )
 
@@ -190,7 +220,7 @@ class StaffPublicationApiController(Controller):
             refused=found.refused,
             submitted=found.submitted,
             drafts=found.drafts,
-            results=publication_detail(disclosed, found.round.title, None, {}),
+            results=publication_detail(disclosed, found.round.title, None, {}, found.round.titles),
             withheld=await _withheld(
                 report_to_json(found.disclosure), found.round.version_id, disclosed.min_group_size
             ),
@@ -216,7 +246,7 @@ class StaffPublicationApiController(Controller):
             found = await publish(round_id, viewer, correction=data.correction)
         except PublishRefused as exc:
             raise HTTPException(status_code=409, detail=exc.message) from exc
-        return publication_detail(found.disclosure.round, found.round.title, None, {})
+        return publication_detail(found.disclosure.round, found.round.title, None, {}, found.round.titles)
 
     @get("/{round_id:int}/publications", summary="Published versions of a round", responses=refusals(401, 403, 404))
     async def versions(self, round_id: PathId) -> list[PublicationVersion]:

@@ -8,6 +8,12 @@ Two steps, so that a publication's charts are built once per group and language:
 (what every reader of the group sees) and `with_own` (the viewer's own answer marked, on copies:
 a peer chart is never changed). `chart_for` does both.
 
+Every word is in the reader's `Language`: the interface's (titles, axes, legends, hover text,
+the table's headers) through its messages, the questionnaire's (answers, items, rows, units)
+in that language with the questionnaire's default as fallback; numbers and percentages are
+written by Babel for it (the hover text too, given to plotly.js as `customdata`, and the axes'
+separators as the layout's `separators`).
+
 Figures are plain dicts as plotly.js takes them (`{"data": [...], "layout": {...}}`): plotly
 objects' validation and conversion cost far more than drawing the page. They carry no layout
 template: the one the dashboard's charts share (plotly.py's "plotly") is set in `charts.js`.
@@ -17,9 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from decimal import Decimal
+from typing import Any, Protocol
 
-from backend.i18n import pick
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from backend.i18n import N_, Language
 from backend.publication.disclosure import DisclosedGroup, DisclosedQuestion
 from backend.surveys import Question, Survey, answer_codes_with_labels
 
@@ -27,6 +36,20 @@ PEER_COLOUR = "#5694ca"
 OWN_COLOUR = "#d4351c"
 SCALE_COLOURS = ["#0b0c0c", "#505a5f", "#5694ca", "#1d70b8", "#003078", "#b1b4b6", "#f3f2f1"]
 TICKS = [0, 25, 50, 75, 100]
+#: Hover text is written here (Babel's numbers) and handed to plotly.js whole.
+HOVER = "%{customdata}<extra></extra>"
+
+
+class GroupFigures(Protocol):
+    """What a chart is drawn from: how many forces answered and the kind's figures. The public
+    builders (`chart_for`, `peer_chart`) take only a `DisclosedGroup`; staff's workspace draws
+    its unpublished charts from raw figures through `figures_chart` (docs/analysis.md)."""
+
+    @property
+    def n(self) -> int | None: ...
+
+    @property
+    def figures(self) -> Mapping[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -46,6 +69,8 @@ class PeerChart:
     chart: Chart
     #: the builder that made it ("bars", "stacked", "numeric", "allocation", "ranking", "matrix")
     style: str
+    #: the language it is written in (the marks of the viewer's answer follow it)
+    language: Language
     #: the options, items or rows in the chart's order, and their labels
     codes: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
@@ -54,7 +79,52 @@ class PeerChart:
 
 
 #: What a withheld figure shows: the same words wherever a figure is withheld, whatever the reason.
-WITHHELD = "withheld"
+WITHHELD = N_("withheld")
+
+#: An ordinal ("1st", "1er", "1.º") by the language's CLDR ordinal category of the number: one
+#: message per English category (French uses "one" and "other", Spanish only "other").
+ORDINALS = {
+    # TRANSLATORS: an ordinal number whose English form ends in "st" (1st, 21st).
+    "one": N_("%(n)dst"),
+    # TRANSLATORS: an ordinal number whose English form ends in "nd" (2nd, 22nd).
+    "two": N_("%(n)dnd"),
+    # TRANSLATORS: an ordinal number whose English form ends in "rd" (3rd, 23rd).
+    "few": N_("%(n)drd"),
+    # TRANSLATORS: any other ordinal number (4th, 11th): in French also 2e, 3e; in Spanish every one.
+    "other": N_("%(n)dth"),
+}
+
+
+def ordinal(language: Language, n: int) -> str:
+    category = language.locale.ordinal_form(n)
+    return language.gettext(ORDINALS.get(category, ORDINALS["other"]), n=n)
+
+
+def _decimal(value: float | int) -> Decimal:
+    return Decimal(str(value))
+
+
+def _digits(value: Decimal) -> int:
+    """How many decimals a figure has (at most 2: figures are rounded before they are published)."""
+    exponent = value.normalize().as_tuple().exponent
+    return min(2, max(0, -exponent)) if isinstance(exponent, int) else 0
+
+
+def number(language: Language, value: float | int) -> str:
+    """A published figure as the language writes it (6.25 → "6,25")."""
+    exact = _decimal(value)
+    return language.number(exact, _digits(exact))
+
+
+def share(language: Language, percent: float | int) -> str:
+    """A share given in percent, as the language writes it (66.7 → "66.7%", "66,7 %")."""
+    exact = _decimal(percent)
+    return language.percent(exact / 100, _digits(exact))
+
+
+def separators(language: Language) -> str:
+    """plotly.js's `separators`: the decimal and thousands symbols of the language's numbers."""
+    return get_decimal_symbol(language.locale) + get_group_symbol(language.locale)
 
 
 def _pct(count: int, n: int) -> float:
@@ -66,11 +136,11 @@ def _cell_pct(cells: dict[str, int] | None, code: str, n: int) -> float | None:
     return None if cells is None else _pct(cells.get(code, 0), n)
 
 
-def _cell_text(cells: dict[str, int] | None, code: str) -> str:
-    return WITHHELD if cells is None else str(cells.get(code, 0))
+def _cell_text(language: Language, cells: dict[str, int] | None, code: str) -> str:
+    return language.gettext(WITHHELD) if cells is None else language.number(cells.get(code, 0))
 
 
-def _layout(title: str, height: int, x_title: str, **extra: Any) -> dict[str, Any]:
+def _layout(language: Language, title: str, height: int, x_title: str, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "title": {"text": title, "x": 0, "font": {"size": 15}},
         "height": height,
@@ -80,14 +150,18 @@ def _layout(title: str, height: int, x_title: str, **extra: Any) -> dict[str, An
         "showlegend": False,
         "plot_bgcolor": "white",
         "font": {"family": "Arial, Helvetica, sans-serif", "size": 13},
+        "separators": separators(language),
     }
     for key, value in extra.items():
         layout[key] = {**layout[key], **value} if key in {"xaxis", "yaxis"} else value
     return layout
 
 
-def _ordinal(n: int) -> str:
-    return {1: "1st", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
+def chart_title(language: Language, group_label: str, n: int) -> str:
+    """ "All partner forces (n = 12)": the group and how many forces answered."""
+    if group_label:
+        return language.gettext("%(group)s (n = %(n)s)", group=group_label, n=language.number(n))
+    return language.gettext("n = %(n)s", n=language.number(n))
 
 
 def chart_for(
@@ -95,23 +169,36 @@ def chart_for(
     disclosed: DisclosedQuestion,
     group: DisclosedGroup,
     survey: Survey,
-    lang: str,
+    language: Language,
     own: Any = None,
     group_label: str = "",
 ) -> Chart | None:
     """The chart of one question for one (shown) group, or None when it is withheld."""
-    peer = peer_chart(question, disclosed, group, survey, lang, group_label)
+    peer = peer_chart(question, disclosed, group, survey, language, group_label)
     return None if peer is None else with_own(peer, own)
 
 
 def peer_chart(
-    question: Question, disclosed: DisclosedQuestion, group: DisclosedGroup, survey: Survey, lang: str, group_label: str
+    question: Question,
+    disclosed: DisclosedQuestion,
+    group: DisclosedGroup,
+    survey: Survey,
+    language: Language,
+    group_label: str,
 ) -> PeerChart | None:
-    """The chart of one question for one (shown) group as every reader sees it; None when withheld."""
+    """The chart of one question for one (shown) group as every reader sees it, in `language`
+    (`group_label` already in it); None when withheld."""
     if group.withheld or group.n is None:
         return None
-    n = group.n
-    title = f"{group_label} (n = {n})" if group_label else f"n = {n}"
+    title = chart_title(language, group_label, group.n)
+    return figures_chart(question, disclosed.kind, group, survey, language, title)
+
+
+def figures_chart(
+    question: Question, kind: str, group: GroupFigures, survey: Survey, language: Language, title: str
+) -> PeerChart:
+    """The chart of one question's figures of kind `kind` (`surveys.AGGREGATE_KIND`), titled
+    `title`. Partner pages reach it only through `peer_chart` (disclosed figures)."""
     builder = {
         "categorical": _categorical,
         "multi": _categorical,
@@ -119,56 +206,73 @@ def peer_chart(
         "allocation": _allocation,
         "ranking": _ranking,
         "matrix": _matrix,
-    }[disclosed.kind]
-    return builder(question, group, survey, lang, title)
+    }[kind]
+    return builder(question, group, survey, language, title)
 
 
-def _categorical(q: Question, group: DisclosedGroup, survey: Survey, lang: str, title: str) -> PeerChart:
+def _text(language: Language, label: Mapping[str, str], survey: Survey) -> str:
+    return language.text(label, survey.default_language).text
+
+
+def _categorical(q: Question, group: GroupFigures, survey: Survey, language: Language, title: str) -> PeerChart:
     n = group.n or 0
+    _ = language.gettext
+    withheld = _(WITHHELD)
     counts = group.figures.get("counts", {})
-    options = answer_codes_with_labels(q, lang, survey.default_language)
-    codes = tuple(code for code, _ in options)
-    labels = [label for _, label in options]
+    options = answer_codes_with_labels(q, language.code, survey.default_language)
+    codes = tuple(code for code, _label in options)
+    labels = [label for _code, label in options]
     # A withheld option (multiple choice) has no bar: None, and says so in its label.
     values = [None if counts.get(code, 0) is None else _pct(counts.get(code, 0), n) for code in codes]
+    shares = [withheld if value is None else share(language, value) for value in values]
+    hover = [
+        _("%(item)s: %(figure)s", item=label, figure=withheld)
+        if value is None
+        else _("%(answer)s: %(share)s of forces", answer=label, share=text)
+        for label, value, text in zip(labels, values, shares, strict=True)
+    ]
     rows = tuple(
         (
             label,
-            WITHHELD if value is None else str(counts.get(code, 0)),
-            WITHHELD if value is None else f"{value:g}%",
+            withheld if value is None else language.number(counts.get(code, 0)),
+            text,
             "",
         )
-        for (code, label), value in zip(options, values, strict=True)
+        for (code, label), value, text in zip(options, values, shares, strict=True)
     )
-    header = ("Answer", "Forces", "Share", "Your force")
+    header = (_("Answer"), _("Forces"), _("Share"), _("Your force"))
+    axis = _("%% of forces")
     if q.chart == "stacked":
         # One bar of 100%: each answer a segment, the viewer's own answer outlined and named.
         data = [
             {
                 "type": "bar",
                 "x": [value],
-                "y": ["All"],
+                "y": [title],
                 "orientation": "h",
                 "name": label,
                 "marker": {"color": SCALE_COLOURS[index % len(SCALE_COLOURS)], "line": {"color": "white", "width": 1}},
-                "text": [WITHHELD if value is None else f"{value:g}%"],
+                "text": [text],
                 "textposition": "inside",
-                "hovertemplate": label.replace("%", "%%") + ": %{x}% of forces<extra></extra>",
+                "customdata": [tip],
+                "hovertemplate": HOVER,
             }
-            for index, ((_, label), value) in enumerate(zip(options, values, strict=True))
+            for index, (label, value, text, tip) in enumerate(zip(labels, values, shares, hover, strict=True))
         ]
         layout = _layout(
+            language,
             title,
             200,
-            "% of forces",
+            axis,
             barmode="stack",
             showlegend=True,
             legend={"orientation": "h", "y": -0.5},
             yaxis={"showticklabels": False},
         )
-        return PeerChart(Chart({"data": data, "layout": layout}, title, header, rows), "stacked", codes)
+        return PeerChart(Chart({"data": data, "layout": layout}, title, header, rows), "stacked", language, codes)
     texts = [
-        WITHHELD if v is None else f"{v:g}% ({counts.get(code, 0)})" for code, v in zip(codes, values, strict=True)
+        withheld if v is None else _("%(share)s (%(count)s)", share=text, count=language.number(counts.get(code, 0)))
+        for code, v, text in zip(codes, values, shares, strict=True)
     ]
     bar: dict[str, Any] = {
         "type": "bar",
@@ -176,31 +280,39 @@ def _categorical(q: Question, group: DisclosedGroup, survey: Survey, lang: str, 
         "text": texts,
         "textposition": "outside",
         "cliponaxis": False,
+        "customdata": hover,
+        "hovertemplate": HOVER,
     }
     if q.chart == "column":
-        bar |= {"x": labels, "y": values, "hovertemplate": "%{x}: %{y}% of forces<extra></extra>"}
-        yaxis = {"title": {"text": "% of forces"}, "range": [0, 115], "autorange": False, "tickvals": TICKS}
-        layout = _layout(title, 380, "", yaxis=yaxis)
+        bar |= {"x": labels, "y": values}
+        yaxis = {"title": {"text": axis}, "range": [0, 115], "autorange": False, "tickvals": TICKS}
+        layout = _layout(language, title, 380, "", yaxis=yaxis)
     else:
-        bar |= {"x": values, "y": labels, "orientation": "h", "hovertemplate": "%{y}: %{x}% of forces<extra></extra>"}
-        layout = _layout(title, 90 + 34 * len(options), "% of forces", xaxis={"range": [0, 130], "tickvals": TICKS})
-    return PeerChart(Chart({"data": [bar], "layout": layout}, title, header, rows), "bars", codes)
+        bar |= {"x": values, "y": labels, "orientation": "h"}
+        layout = _layout(language, title, 90 + 34 * len(options), axis, xaxis={"range": [0, 130], "tickvals": TICKS})
+    return PeerChart(Chart({"data": [bar], "layout": layout}, title, header, rows), "bars", language, codes)
 
 
-def _numeric(q: Question, group: DisclosedGroup, survey: Survey, lang: str, title: str) -> PeerChart:
+def _numeric(q: Question, group: GroupFigures, survey: Survey, language: Language, title: str) -> PeerChart:
     f = group.figures
-    unit = pick(q.settings.unit, lang, survey.default_language)
+    _ = language.gettext
+    unit = _text(language, q.settings.unit, survey) if q.settings.unit else ""
+    peers = _("Peers")
+    p25, median, p75 = (number(language, f[key]) for key in ("p25", "median", "p75"))
+    tip = _("25th percentile: %(p25)s, median: %(median)s, 75th percentile: %(p75)s", p25=p25, median=median, p75=p75)
     trace: dict[str, Any]
     if q.chart == "dot":
         trace = {
             "type": "scatter",
             "x": [f["p25"], f["median"], f["p75"]],
-            "y": ["Peers"] * 3,
+            "y": [peers] * 3,
             "mode": "markers+text",
-            "text": ["25th", "median", "75th"],
+            "text": [_("25th"), _("median"), _("75th")],
             "textposition": "bottom center",
             "marker": {"color": PEER_COLOUR, "size": [10, 16, 10]},
-            "name": "Peers",
+            "name": peers,
+            "customdata": [tip] * 3,
+            "hovertemplate": HOVER,
         }
     else:
         trace = {
@@ -210,95 +322,143 @@ def _numeric(q: Question, group: DisclosedGroup, survey: Survey, lang: str, titl
             "q3": [f["p75"]],
             "lowerfence": [f["p25"]],
             "upperfence": [f["p75"]],
-            "y": ["Peers"],
+            "y": [peers],
             "orientation": "h",
             "marker": {"color": PEER_COLOUR},
-            "name": "Peers",
-            "hovertemplate": "25th: %{q1}<br>median: %{median}<br>75th: %{q3}<extra></extra>",
+            "name": peers,
+            # The box's own hover would show plotly's numbers: this one shows ours (no "%{" in it).
+            "hovertemplate": tip + "<extra></extra>",
         }
     rows: tuple[tuple[str, str], ...] = (
-        ("25th percentile", f"{f['p25']:g}"),
-        ("Median", f"{f['median']:g}"),
-        ("75th percentile", f"{f['p75']:g}"),
+        (_("25th percentile"), p25),
+        (_("Median"), median),
+        (_("75th percentile"), p75),
     )
-    figure = {"data": [trace], "layout": _layout(title, 220, unit or "value")}
-    return PeerChart(Chart(figure, title, ("Measure", unit or "Value"), rows), "numeric")
+    figure = {"data": [trace], "layout": _layout(language, title, 220, unit or _("value"))}
+    return PeerChart(Chart(figure, title, (_("Measure"), unit or _("Value")), rows), "numeric", language)
 
 
-def _allocation(q: Question, group: DisclosedGroup, survey: Survey, lang: str, title: str) -> PeerChart:
+def _allocation(q: Question, group: GroupFigures, survey: Survey, language: Language, title: str) -> PeerChart:
+    _ = language.gettext
     means = group.figures.get("means", {})
-    items = [(i.code, pick(i.label, lang, survey.default_language)) for i in q.settings.items]
-    labels = [label for _, label in items]
+    items = [(i.code, _text(language, i.label, survey)) for i in q.settings.items]
+    labels = [label for _code, label in items]
+    averages = [None if means.get(code) is None else share(language, means[code]) for code, _label in items]
+    withheld = _(WITHHELD)
     bar = {
         "type": "bar",
-        "x": [means.get(code) for code, _ in items],
+        "x": [means.get(code) for code, _label in items],
         "y": labels,
         "orientation": "h",
         "marker": {"color": PEER_COLOUR},
-        "name": "Peer average",
-        "hovertemplate": "%{y}: %{x}% on average<extra></extra>",
+        "name": _("Peer average"),
+        "customdata": [
+            _("%(item)s: %(share)s on average", item=label, share=text or withheld)
+            for label, text in zip(labels, averages, strict=True)
+        ],
+        "hovertemplate": HOVER,
     }
-    rows = tuple((label, WITHHELD if means.get(code) is None else f"{means[code]:g}%", "") for code, label in items)
-    figure = {"data": [bar], "layout": _layout(title, 90 + 36 * len(items), "average share of effort (%)")}
-    chart = Chart(figure, title, ("Item", "Peer average", "Your force"), rows)
-    return PeerChart(chart, "allocation", tuple(code for code, _ in items), tuple(labels))
+    rows = tuple((label, text or withheld, "") for label, text in zip(labels, averages, strict=True))
+    figure = {
+        "data": [bar],
+        "layout": _layout(language, title, 90 + 36 * len(items), _("average share of effort (%%)")),
+    }
+    chart = Chart(figure, title, (_("Item"), _("Peer average"), _("Your force")), rows)
+    return PeerChart(chart, "allocation", language, tuple(code for code, _label in items), tuple(labels))
 
 
-def _stacked_layout(title: str, height: int, legend_y: float) -> dict[str, Any]:
+def _stacked_layout(language: Language, title: str, height: int, legend_y: float) -> dict[str, Any]:
     legend = {"orientation": "h", "y": legend_y}
-    return _layout(title, height, "% of forces", barmode="stack", showlegend=True, legend=legend)
+    axis = language.gettext("%% of forces")
+    return _layout(language, title, height, axis, barmode="stack", showlegend=True, legend=legend)
 
 
-def _ranking(q: Question, group: DisclosedGroup, survey: Survey, lang: str, title: str) -> PeerChart:
+def _ranking(q: Question, group: GroupFigures, survey: Survey, language: Language, title: str) -> PeerChart:
+    _ = language.gettext
     n = group.n or 0
     counts = group.figures.get("counts", {})
     positions = q.settings.top or len(q.settings.items)
-    items = [(i.code, pick(i.label, lang, survey.default_language)) for i in q.settings.items]
-    labels = [label for _, label in items]
-    data = [
-        {
-            "type": "bar",
-            "x": [_cell_pct(counts.get(code, {}), str(pos), n) for code, _ in items],
-            "y": labels,
-            "orientation": "h",
-            "name": f"ranked {_ordinal(pos)}",
-            "marker": {"color": SCALE_COLOURS[(pos - 1) % len(SCALE_COLOURS)]},
-            "hovertemplate": "%{y}: %{x}% ranked it " + _ordinal(pos) + "<extra></extra>",
-        }
-        for pos in range(1, positions + 1)
-    ]
-    header = ("Item", *(f"Ranked {_ordinal(p)}" for p in range(1, positions + 1)), "Your force")
+    items = [(i.code, _text(language, i.label, survey)) for i in q.settings.items]
+    labels = [label for _code, label in items]
+    withheld = _(WITHHELD)
+    data = []
+    for pos in range(1, positions + 1):
+        place = ordinal(language, pos)
+        values = [_cell_pct(counts.get(code, {}), str(pos), n) for code, _label in items]
+        data.append(
+            {
+                "type": "bar",
+                "x": values,
+                "y": labels,
+                "orientation": "h",
+                "name": _("ranked %(position)s", position=place),
+                "marker": {"color": SCALE_COLOURS[(pos - 1) % len(SCALE_COLOURS)]},
+                "customdata": [
+                    _("%(item)s: %(figure)s", item=label, figure=withheld)
+                    if value is None
+                    else _(
+                        "%(item)s: %(share)s of forces ranked it %(position)s",
+                        item=label,
+                        share=share(language, value),
+                        position=place,
+                    )
+                    for label, value in zip(labels, values, strict=True)
+                ],
+                "hovertemplate": HOVER,
+            }
+        )
+    ranked = (_("Ranked %(position)s", position=ordinal(language, p)) for p in range(1, positions + 1))
+    header = (_("Item"), *ranked, _("Your force"))
     rows = tuple(
-        (label, *(_cell_text(counts.get(code, {}), str(p)) for p in range(1, positions + 1)), "")
+        (label, *(_cell_text(language, counts.get(code, {}), str(p)) for p in range(1, positions + 1)), "")
         for code, label in items
     )
-    figure = {"data": data, "layout": _stacked_layout(title, 110 + 36 * len(items), -0.25)}
-    return PeerChart(Chart(figure, title, header, rows), "ranking", tuple(code for code, _ in items), tuple(labels))
+    figure = {"data": data, "layout": _stacked_layout(language, title, 110 + 36 * len(items), -0.25)}
+    chart = Chart(figure, title, header, rows)
+    return PeerChart(chart, "ranking", language, tuple(code for code, _label in items), tuple(labels))
 
 
-def _matrix(q: Question, group: DisclosedGroup, survey: Survey, lang: str, title: str) -> PeerChart:
+def _matrix(q: Question, group: GroupFigures, survey: Survey, language: Language, title: str) -> PeerChart:
+    _ = language.gettext
     n = group.n or 0
     counts = group.figures.get("counts", {})
-    scale = answer_codes_with_labels(q, lang, survey.default_language)
-    rows_def = [(r.code, pick(r.label, lang, survey.default_language)) for r in q.settings.rows]
-    labels = [label for _, label in rows_def]
-    data = [
-        {
-            "type": "bar",
-            "x": [_cell_pct(counts.get(row, {}), code, n) for row, _ in rows_def],
-            "y": labels,
-            "orientation": "h",
-            "name": label,
-            "marker": {"color": SCALE_COLOURS[index % len(SCALE_COLOURS)]},
-            "hovertemplate": "%{y}: %{x}% " + label.replace("%", "%%") + "<extra></extra>",
-        }
-        for index, (code, label) in enumerate(scale)
-    ]
-    header = ("Row", *(label for _, label in scale), "Your force")
-    rows = tuple((label, *(_cell_text(counts.get(row, {}), code) for code, _ in scale), "") for row, label in rows_def)
-    figure = {"data": data, "layout": _stacked_layout(title, 120 + 40 * len(rows_def), -0.3)}
+    scale = answer_codes_with_labels(q, language.code, survey.default_language)
+    rows_def = [(r.code, _text(language, r.label, survey)) for r in q.settings.rows]
+    labels = [label for _code, label in rows_def]
+    withheld = _(WITHHELD)
+    data = []
+    for index, (code, answer) in enumerate(scale):
+        values = [_cell_pct(counts.get(row, {}), code, n) for row, _label in rows_def]
+        data.append(
+            {
+                "type": "bar",
+                "x": values,
+                "y": labels,
+                "orientation": "h",
+                "name": answer,
+                "marker": {"color": SCALE_COLOURS[index % len(SCALE_COLOURS)]},
+                "customdata": [
+                    _("%(item)s: %(figure)s", item=label, figure=withheld)
+                    if value is None
+                    else _(
+                        "%(row)s: “%(answer)s”, %(share)s of forces",
+                        row=label,
+                        answer=answer,
+                        share=share(language, value),
+                    )
+                    for label, value in zip(labels, values, strict=True)
+                ],
+                "hovertemplate": HOVER,
+            }
+        )
+    header = (_("Row"), *(label for _code, label in scale), _("Your force"))
+    rows = tuple(
+        (label, *(_cell_text(language, counts.get(row, {}), code) for code, _label in scale), "")
+        for row, label in rows_def
+    )
+    figure = {"data": data, "layout": _stacked_layout(language, title, 120 + 40 * len(rows_def), -0.3)}
     chart = Chart(figure, title, header, rows)
-    return PeerChart(chart, "matrix", tuple(row for row, _ in rows_def), tuple(labels), dict(scale))
+    return PeerChart(chart, "matrix", language, tuple(row for row, _label in rows_def), tuple(labels), dict(scale))
 
 
 def with_own(peer: PeerChart, own: Any) -> Chart:
@@ -313,6 +473,7 @@ def _with(chart: Chart, data: list[dict[str, Any]], rows: list[tuple[str, ...]])
 
 def _mark_answers(peer: PeerChart, own: Any) -> Chart:
     """Choices: the viewer's answers red (bars) or outlined and named (segments), and ticked."""
+    _ = peer.language.gettext
     own_codes = set(own) if isinstance(own, list) else {own}
     mine = {i for i, code in enumerate(peer.codes) if code in own_codes}
     if not mine:
@@ -322,11 +483,12 @@ def _mark_answers(peer: PeerChart, own: Any) -> Chart:
     if peer.style == "stacked":
         for i in mine:
             marker = {**data[i]["marker"], "line": {"color": OWN_COLOUR, "width": 4}}
-            data[i] = {**data[i], "name": data[i]["name"] + " (your force)", "marker": marker}
+            name = _("%(answer)s (your force)", answer=data[i]["name"])
+            data[i] = {**data[i], "name": name, "marker": marker}
     else:
         bar = data[0]
         colours = [OWN_COLOUR if i in mine else c for i, c in enumerate(bar["marker"]["color"])]
-        texts = [t + "  ◀ your force" if i in mine else t for i, t in enumerate(bar["text"])]
+        texts = [t + "  " + _("◀ your force") if i in mine else t for i, t in enumerate(bar["text"])]
         data = [{**bar, "marker": {**bar["marker"], "color": colours}, "text": texts}]
     return _with(peer.chart, data, rows)
 
@@ -334,33 +496,42 @@ def _mark_answers(peer: PeerChart, own: Any) -> Chart:
 def _mark_numeric(peer: PeerChart, own: Any) -> Chart:
     if not isinstance(own, int | float):
         return peer.chart
+    _ = peer.language.gettext
+    mine = number(peer.language, own)
     point = {
         "type": "scatter",
         "x": [own],
-        "y": ["Peers"],
+        "y": [_("Peers")],
         "mode": "markers+text",
-        "text": ["your force"],
+        "text": [_("your force")],
         "textposition": "top center",
         "marker": {"color": OWN_COLOUR, "size": 14, "symbol": "diamond"},
+        "customdata": [_("Your force: %(figure)s", figure=mine)],
+        "hovertemplate": HOVER,
     }
-    return _with(peer.chart, [*peer.chart.figure["data"], point], [*peer.chart.rows, ("Your force", f"{own:g}")])
+    return _with(peer.chart, [*peer.chart.figure["data"], point], [*peer.chart.rows, (_("Your force"), mine)])
 
 
 def _mark_allocation(peer: PeerChart, own: Any) -> Chart:
     if not isinstance(own, dict) or not own:
         return peer.chart
+    language = peer.language
+    _ = language.gettext
+    mine = {code: share(language, own[code]) for code in peer.codes if isinstance(own.get(code), int | float)}
     points = {
         "type": "scatter",
         "x": [own.get(code, 0) for code in peer.codes],
         "y": list(peer.labels),
         "mode": "markers",
-        "name": "Your force",
+        "name": _("Your force"),
         "marker": {"color": OWN_COLOUR, "size": 13, "symbol": "diamond"},
+        "customdata": [
+            _("%(item)s: %(share)s at your force", item=label, share=mine.get(code) or share(language, 0))
+            for code, label in zip(peer.codes, peer.labels, strict=True)
+        ],
+        "hovertemplate": HOVER,
     }
-    rows = [
-        (*row[:2], f"{own[code]:g}%" if code in own else "")
-        for code, row in zip(peer.codes, peer.chart.rows, strict=True)
-    ]
+    rows = [(*row[:2], mine.get(code, "")) for code, row in zip(peer.codes, peer.chart.rows, strict=True)]
     return _with(peer.chart, [*peer.chart.figure["data"], points], rows)
 
 
@@ -369,8 +540,9 @@ def _mark_rows(peer: PeerChart, says: Mapping[str, str], column: Mapping[str, st
     (`says`) and in the table's last column (`column`)."""
     if not says:
         return peer.chart
+    _ = peer.language.gettext
     labels = [
-        label + (f"  (you: {says[code]})" if code in says else "")
+        label + ("  " + _("(you: %(answer)s)", answer=says[code]) if code in says else "")
         for code, label in zip(peer.codes, peer.labels, strict=True)
     ]
     data = [{**trace, "y": labels} for trace in peer.chart.figure["data"]]
@@ -379,7 +551,7 @@ def _mark_rows(peer: PeerChart, says: Mapping[str, str], column: Mapping[str, st
 
 
 def _mark_ranking(peer: PeerChart, own: Any) -> Chart:
-    ranks = {code: _ordinal(i + 1) for i, code in enumerate(own)} if isinstance(own, list) else {}
+    ranks = {code: ordinal(peer.language, i + 1) for i, code in enumerate(own)} if isinstance(own, list) else {}
     return _mark_rows(peer, ranks, ranks)
 
 

@@ -1,32 +1,69 @@
 """What a partner's dashboard shows: for each published question, the chosen peer group's
-chart with the viewer's own force marked, or the reason it is withheld."""
+chart with the viewer's own force marked, or the reason it is withheld; in the reader's
+`Language` (the questionnaire's words in it where the questionnaire has them, else in its
+default language, which `Shown.fell_back` says so that the page marks them with `lang`)."""
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
-from backend.i18n import pick
-from backend.partners.peer_groups import ALL, DIMENSIONS, dimension_label, label
+from backend.i18n import N_, Language, Shown
+from backend.partners.peer_groups import ALL, DIMENSIONS, dimension_name, group_name
 from backend.publication.charts import Chart, PeerChart, peer_chart, with_own
 from backend.publication.disclosure import DisclosedRound
-from backend.surveys import Answers, Question, Section, Survey, answer_text
+from backend.surveys import Answers, Question, Section, Survey, answer_text, other_key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class QuestionPanel:
-    question_id: str
-    label: str
-    chart: Chart | None
+    """One question's panel: its peer chart with the viewer's own answer marked (`chart`), or
+    the reason it is withheld, and the viewer's answer in words (`own_answer`).
+
+    `chart` and `own_answer` are worked out when first asked for: a page that has the panel's
+    HTML already (`key`) never asks, and so never copies and marks the chart."""
+
+    question: Question
+    label: Shown
     withheld: str | None
-    own_answer: str
+    #: What the panel's HTML depends on, for the page to render it once and keep it
+    #: (`web/fragments.cached`): the publication, group, language, question and the viewer's
+    #: own answer to it. None for what may change (a preview).
+    key: Hashable | None
+    peer: PeerChart | None = field(repr=False)
+    own: Answers = field(repr=False)
+    language: Language = field(repr=False)
+    default_language: str = field(repr=False)
+
+    @property
+    def question_id(self) -> str:
+        return self.question.id
+
+    @cached_property
+    def chart(self) -> Chart | None:
+        return None if self.peer is None else with_own(self.peer, self.own.get(self.question.id) if self.own else None)
+
+    @cached_property
+    def own_answer(self) -> str:
+        return answer_text(self.question, self.own, self.language.code, self.default_language) if self.own else ""
+
+    def _shown(self) -> tuple[object, ...]:
+        return (self.question_id, self.label, self.chart, self.withheld, self.own_answer)
+
+    def __eq__(self, other: object) -> bool:
+        """Panels are equal when they show the same (however they were built)."""
+        return isinstance(other, QuestionPanel) and self._shown() == other._shown()
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
 class SectionPanels:
     section: Section
-    title: str
+    title: Shown
     panels: tuple[QuestionPanel, ...]
 
 
@@ -38,21 +75,41 @@ class GroupChoice:
 
 #: What partners read wherever a figure is withheld: the same words whatever the reason, so that
 #: the marker itself tells nothing (no n, no "fewer than k", no "to protect another group").
-WITHHELD_TEXT = "Withheld: shown only where enough forces answered and no force's answer could be worked out."
+WITHHELD_TEXT = N_("Withheld: shown only where enough forces answered and no force's answer could be worked out.")
+
+#: A partner's own force's group, by dimension ("My region: Europe").
+MY_GROUP = {
+    "region": N_("My region: %(group)s"),
+    "force_type": N_("My type of force: %(group)s"),
+    "size_band": N_("My size: %(group)s"),
+}
 
 
-def group_choices(groups: Mapping[str, str] | None, staff: bool, disclosed: DisclosedRound) -> list[GroupChoice]:
+def group_choices(
+    groups: Mapping[str, str] | None, staff: bool, disclosed: DisclosedRound, language: Language
+) -> list[GroupChoice]:
     """Partners compare with everyone or with their own force's groups (as they were when the
-    round opened); staff may pick any configured group."""
-    choices = [GroupChoice("all", "All partner forces")]
+    round opened); staff may pick any configured group. Labels in `language`."""
+    choices = [GroupChoice("all", group_name(language, *ALL))]
     if staff:
         keys = [g.key for g in disclosed.responses if g.key != ALL]
-        choices += [GroupChoice(f"{d}:{v}", f"{dimension_label(d)}: {label(d, v)}") for d, v in keys]
+        choices += [
+            GroupChoice(
+                f"{d}:{v}",
+                language.gettext(
+                    "%(dimension)s: %(group)s",
+                    dimension=dimension_name(language, d),
+                    group=group_name(language, d, v),
+                ),
+            )
+            for d, v in keys
+        ]
     elif groups:
         for dim in DIMENSIONS:
             value = groups.get(dim)
             if value:
-                choices.append(GroupChoice(f"{dim}:{value}", f"My {dimension_label(dim).lower()}: {label(dim, value)}"))
+                mine = language.gettext(MY_GROUP[dim], group=group_name(language, dim, value))
+                choices.append(GroupChoice(f"{dim}:{value}", mine))
     return choices
 
 
@@ -66,13 +123,13 @@ def parse_group(key: str, choices: list[GroupChoice]) -> tuple[str, str]:
 @dataclass(frozen=True)
 class _PeerPanel:
     question: Question
-    label: str
+    label: Shown
     chart: PeerChart | None
 
 
 #: A round's panels for one group and language as every reader sees them (the viewer's own
 #: answers are added per request), as (section, title, panels).
-_PeerSections = tuple[tuple[Section, str, tuple[_PeerPanel, ...]], ...]
+_PeerSections = tuple[tuple[Section, Shown, tuple[_PeerPanel, ...]], ...]
 
 #: Peer panels of published rounds by (publication, group, language): `services.publication_key`
 #: names a publication, which never changes (a correction is a new version), so an entry never
@@ -83,9 +140,11 @@ _CACHE: OrderedDict[Hashable, _PeerSections] = OrderedDict()
 MAX_CACHED = 64
 
 
-def _peer_sections(survey: Survey, disclosed: DisclosedRound, group: tuple[str, str], lang: str) -> _PeerSections:
+def _peer_sections(
+    survey: Survey, disclosed: DisclosedRound, group: tuple[str, str], language: Language
+) -> _PeerSections:
     d = survey.default_language
-    group_label = label(*group)
+    group_label = group_name(language, *group)
     out = []
     for section in survey.sections:
         panels = []
@@ -94,22 +153,22 @@ def _peer_sections(survey: Survey, disclosed: DisclosedRound, group: tuple[str, 
             if dq is None:
                 continue  # staff-only or free text: never in the snapshot
             g = dq.group(group)
-            chart = None if g is None else peer_chart(q, dq, g, survey, lang, group_label)
-            panels.append(_PeerPanel(q, pick(q.label, lang, d), chart))
+            chart = None if g is None else peer_chart(q, dq, g, survey, language, group_label)
+            panels.append(_PeerPanel(q, language.text(q.label, d), chart))
         if panels:
-            out.append((section, pick(section.title, lang, d), tuple(panels)))
+            out.append((section, language.text(section.title, d), tuple(panels)))
     return tuple(out)
 
 
 def _cached_peer_sections(
-    key: Hashable | None, survey: Survey, disclosed: DisclosedRound, group: tuple[str, str], lang: str
+    key: Hashable | None, survey: Survey, disclosed: DisclosedRound, group: tuple[str, str], language: Language
 ) -> _PeerSections:
     if key is None:
-        return _peer_sections(survey, disclosed, group, lang)
-    full_key = (key, group, lang)
+        return _peer_sections(survey, disclosed, group, language)
+    full_key = (key, group, language.code)
     found = _CACHE.get(full_key)
     if found is None:
-        found = _CACHE[full_key] = _peer_sections(survey, disclosed, group, lang)
+        found = _CACHE[full_key] = _peer_sections(survey, disclosed, group, language)
         while len(_CACHE) > MAX_CACHED:
             _CACHE.popitem(last=False)
     else:
@@ -122,21 +181,25 @@ def build_panels(
     disclosed: DisclosedRound,
     group: tuple[str, str],
     own: Answers,
-    lang: str,
+    language: Language,
     publication: Hashable | None = None,
 ) -> list[SectionPanels]:
-    """Each section's panels for one group, the viewer's own answers marked. `publication`
-    names an immutable publication (`services.publication_key`): its peer charts are then built
-    once per group and language and kept (a preview, which may change, passes None)."""
+    """Each section's panels for one group in `language`, the viewer's own answers marked.
+    `publication` names an immutable publication (`services.publication_key`): its peer charts
+    are then built once per group and language and kept (a preview, which may change, passes None)."""
     d = survey.default_language
+    withheld = language.gettext(WITHHELD_TEXT)
     out = []
-    for section, title, peers in _cached_peer_sections(publication, survey, disclosed, group, lang):
+    for section, title, peers in _cached_peer_sections(publication, survey, disclosed, group, language):
         panels = []
         for p in peers:
             q = p.question
-            own_text = answer_text(q, own, lang, d) if own else ""
-            chart = None if p.chart is None else with_own(p.chart, own.get(q.id) if own else None)
-            withheld = None if chart else WITHHELD_TEXT
-            panels.append(QuestionPanel(q.id, p.label, chart, withheld, own_text))
+            key = None
+            if publication is not None:
+                # The marker follows the answer; its words, the answer and its "other" text.
+                mine = json.dumps([own.get(q.id), own.get(other_key(q.id))], default=str) if own else ""
+                key = (publication, group, language.code, q.id, mine)
+            hidden = None if p.chart else withheld
+            panels.append(QuestionPanel(q, p.label, hidden, key, p.chart, own, language, d))
         out.append(SectionPanels(section, title, tuple(panels)))
     return out

@@ -16,17 +16,17 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery
 
 from backend.audit.refusals import refused
-from backend.partners.peer_groups import ALL, label
+from backend.i18n import SOURCE_LANGUAGE, Language, language_for
+from backend.partners.peer_groups import ALL, group_name
+from backend.partners.schemas import ForceRow
 from backend.partners.services import get_force
 from backend.publication.dashboard import GroupChoice, group_choices, parse_group
 from backend.publication.disclosure import DisclosedRound
 from backend.publication.schemas import PublicationRow
-from backend.publication.services import get_publication, published_rounds
+from backend.publication.services import get_publication, partner_round, published_rounds
 from backend.publication.trends import Trend, TrendRound, build_trends
-from backend.responses.schemas import ResponseStatus
-from backend.responses.services import get_response
 from backend.rounds.schemas import RoundRow
-from backend.rounds.services import get_round, round_groups
+from backend.rounds.services import round_groups
 from backend.security.roles import Viewer
 from backend.surveys.services import load_version
 from backend.web.params import Injected, PathId
@@ -39,38 +39,42 @@ class Published:
     round: RoundRow
     #: the viewer's own force's submitted answers ({} for staff, or before submitting)
     own: dict[str, Any]
+    #: the viewer's force (None for staff without one)
+    force: ForceRow | None = None
+    #: the viewer's force's peer groups: as frozen in the round if it took part, else current
+    groups: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
 class Trends:
-    trends: list[Trend]
-    #: the groups the viewer may choose, and the one chosen
-    choices: list[GroupChoice]
+    """The published rounds of one questionnaire and the group chosen; the trends themselves
+    are worded in the reader's language (`trends(language)`: the page's, or English for the API)."""
+
+    rounds: list[TrendRound]
+    #: the viewer's force's groups (None: none), and whether the viewer is staff
+    groups: dict[str, str] | None
+    staff: bool
     chosen: tuple[str, str]
     #: `group` as asked for, or "all"
     group: str
-    rounds: list[TrendRound]
 
+    def choices(self, language: Language) -> list[GroupChoice]:
+        """The groups the viewer may choose, named in `language`."""
+        return group_choices(self.groups, self.staff, self.rounds[-1].disclosed, language)
 
-async def _own_answers(viewer: Viewer, round_id: int) -> dict[str, Any]:
-    if viewer.force_id is None:
-        return {}
-    response = await get_response(round_id, viewer.force_id)
-    if response is None or response.status != ResponseStatus.SUBMITTED:
-        return {}
-    return response.answers
+    def trends(self, language: Language) -> list[Trend]:
+        return build_trends(self.rounds, self.chosen, language, group_name(language, *self.chosen))
 
 
 async def provide_published(request: Request[Any, Any, Any], viewer: Injected[Viewer], round_id: PathId) -> Published:
-    """The round's latest publication (404 while the round is unpublished: audited, as a
-    partner asking for results before they are published may be trying to get at answers)."""
-    found = await get_publication(round_id)
-    round_row = await get_round(round_id)
-    if found is None or round_row is None:
+    """The round's latest publication, with the viewer's force, its groups and its answers, in
+    one query (404 while the round is unpublished: audited, as a partner asking for results
+    before they are published may be trying to get at answers)."""
+    found = await partner_round(round_id, viewer.force_id)
+    if found is None:
         await refused(request, viewer, "not_published", f"round:{round_id}")
         raise NotFoundException("These results have not been published.")
-    publication, disclosed = found
-    return Published(publication, disclosed, round_row, await _own_answers(viewer, round_id))
+    return Published(found.publication, found.disclosed, found.round, found.own, found.force, found.groups)
 
 
 async def force_groups(viewer: Viewer, round_id: int | None) -> dict[str, str] | None:
@@ -91,7 +95,9 @@ async def _trend_rounds(questionnaire_id: int) -> list[TrendRound]:
     for r in sorted(rounds, key=lambda r: r.round_id):
         found = await get_publication(r.round_id)
         if found is not None:
-            out.append(TrendRound(r.round_id, r.title, await load_version(r.version_id), found[1]))
+            survey = await load_version(r.version_id)
+            titles = {survey.default_language: r.title, **r.titles}
+            out.append(TrendRound(r.round_id, titles, survey, found[1]))
     return out
 
 
@@ -102,9 +108,7 @@ async def provide_trends(viewer: Injected[Viewer], questionnaire_id: PathId, gro
     rounds = await _trend_rounds(questionnaire_id)
     if len(rounds) < 2:
         raise NotFoundException("Trends need at least two published rounds of the same questionnaire.")
-    latest = rounds[-1]
-    choices = group_choices(await force_groups(viewer, None), viewer.is_staff, latest.disclosed)
-    chosen = parse_group(group, choices)
-    lang = viewer.language if viewer.language in latest.survey.languages else latest.survey.default_language
-    trends = build_trends(rounds, chosen, lang, label(*chosen))
-    return Trends(trends, choices, chosen, group if chosen != ALL else "all", rounds)
+    groups = await force_groups(viewer, None)
+    keys = group_choices(groups, viewer.is_staff, rounds[-1].disclosed, language_for(SOURCE_LANGUAGE))
+    chosen = parse_group(group, keys)
+    return Trends(rounds, groups, viewer.is_staff, chosen, group if chosen != ALL else "all")

@@ -1,5 +1,7 @@
 """The suppression report: every withheld cell of a publication and why, in words (staff only,
-in the spirit of ACRO's output checking). Pure: labels and names are passed in."""
+in the spirit of ACRO's output checking). Pure: labels and names are passed in, and the words
+are in the `Language` given (English unless given: the JSON API). Staff-only words, so their
+messages live in `staff.po` (`i18n.tools.AREA_PATHS`)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from backend.i18n import SOURCE_LANGUAGE, Language, language_for
 from backend.publication.audit import CROWD, DIFFERENCE, LINEAR
 from backend.publication.disclosure import AUDIT, DOMINANCE, DOMINANCE_P, PARENT, THRESHOLD, Disclosure
 
@@ -54,11 +57,13 @@ def describe(
     round_label: Callable[[str], str],
     force_name: Callable[[int], str],
     question_order: Sequence[str] = (),
+    language: Language | None = None,
 ) -> list[ReportLine]:
     """Each withheld cell in words, question by question in questionnaire order. Groups withheld
     for having fewer than k forces are listed together, one line per question and item (most
     groups of a small partnership are below k: one line each would bury the reasons that need
     reading)."""
+    words = language or language_for(SOURCE_LANGUAGE)
     position = {q: i for i, q in enumerate(question_order)}
     ordered = sorted(
         enumerate(entries),
@@ -69,19 +74,24 @@ def describe(
     labels: dict[tuple[str | None, str], tuple[str, str]] = {}
     for _, e in ordered:
         group = tuple(e["group"])
-        question = question_label(e["question"]) if e["question"] else "Number of responding forces"
+        question = question_label(e["question"]) if e["question"] else words.gettext("Number of responding forces")
         item = item_label(e["question"], e["component"]) if e["question"] and e["component"] else ""
         if e["reason"] == THRESHOLD:
             key = (e["question"], e["component"])
             if key not in small:
                 small[key], labels[key] = [], (question, item)
                 slots.append(key)
-            small[key].append(f"{group_label(group)} ({e['n']})")  # type: ignore[arg-type]
+            name = group_label(group)  # type: ignore[arg-type]
+            small[key].append(words.gettext("%(group)s (%(n)s)", group=name, n=words.number(e["n"])))
             continue
         code = e["exposure"]["check"] if e["reason"] == AUDIT else e["reason"]
-        reason = _reason(e, group_label, round_label, force_name)
+        reason = _reason(e, group_label, round_label, force_name, words)
         slots.append(ReportLine(question, group_label(group), item, reason, code))  # type: ignore[arg-type]
-    threshold = f"Fewer than {k} forces answered (how many did is in brackets)."
+    threshold = words.ngettext(
+        "Fewer than %(num)d force answered (how many did is in brackets).",
+        "Fewer than %(num)d forces answered (how many did is in brackets).",
+        k,
+    )
     return [
         slot
         if isinstance(slot, ReportLine)
@@ -95,27 +105,56 @@ def _reason(
     group_label: Callable[[tuple[str, str]], str],
     round_label: Callable[[str], str],
     force_name: Callable[[int], str],
+    words: Language,
 ) -> str:
     code = e["reason"]
     if code == DOMINANCE:
-        return f"Dominance: the two largest answers leave less than {DOMINANCE_P:g}% of the largest (p% rule)."
+        return words.gettext(
+            "Dominance: the two largest answers leave less than %(p)s of the largest (p%% rule).",
+            p=words.percent(DOMINANCE_P / 100),
+        )
     if code == PARENT:
-        return "The question it follows is withheld in this group."
+        return words.gettext("The question it follows is withheld in this group.")
     if code != AUDIT:
         return str(code)
     x = e["exposure"]
     names = ", ".join(force_name(f) for f in x["forces"][:8]) + ("…" if len(x["forces"]) > 8 else "")
-    rows = "; ".join(f"{group_label(tuple(g))} ({round_label(r)})" for r, g in x["rows"])  # type: ignore[arg-type]
+    rows = "; ".join(
+        words.gettext("%(group)s (%(round)s)", group=group_label(tuple(g)), round=round_label(r))  # type: ignore[arg-type]
+        for r, g in x["rows"]
+    )
     if x["check"] == CROWD:
-        return (
-            f"Could be worked out from {rows}: it would single out {len(x['forces'])} force(s) "
-            f"({names}) with too few others answering differently to hide each answer."
+        return words.ngettext(
+            "Could be worked out from %(rows)s: it would single out %(num)d force (%(names)s) with too few "
+            "others answering differently to hide each answer.",
+            "Could be worked out from %(rows)s: it would single out %(num)d forces (%(names)s) with too few "
+            "others answering differently to hide each answer.",
+            len(x["forces"]),
+            rows=rows,
+            names=names,
         )
     if x["check"] == LINEAR:
-        return f"Could be worked out from {rows} by subtraction across rounds: it would isolate {names}."
-    if x["check"] == DIFFERENCE:
-        return (
-            f"Could be worked out by comparing {rows}: the forces in one and not the other ({names}) "
-            "would all have to have given the same answer."
+        return words.gettext(
+            "Could be worked out from %(rows)s by subtraction across rounds: it would isolate %(names)s.",
+            rows=rows,
+            names=names,
         )
-    return "Withheld by the audit."
+    if x["check"] == DIFFERENCE:
+        return words.gettext(
+            "Could be worked out by comparing %(rows)s: the forces in one and not the other (%(names)s) "
+            "would all have to have given the same answer.",
+            rows=rows,
+            names=names,
+        )
+    return words.gettext("Withheld by the audit.")
+
+
+def version_name(language: Language, round_title: str, round_id: int, version: int) -> str:
+    """A published version of a round, as the report names it ("Round 2027, version 2")."""
+    title = round_title or language.gettext("round %(id)d", id=round_id)
+    return language.gettext("%(round)s, version %(version)d", round=title, version=version)
+
+
+def unknown_force(language: Language, force_id: int) -> str:
+    """A force the report cannot name (no longer stored)."""
+    return language.gettext("force %(id)d", id=force_id)

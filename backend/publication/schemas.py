@@ -10,7 +10,9 @@ from typing import Any
 
 import msgspec
 
+from backend.i18n import Language, Shown
 from backend.publication.disclosure import DisclosedGroup, DisclosedRound
+from backend.rounds.titles import shown_title
 
 
 class GroupFigures(msgspec.Struct):
@@ -34,11 +36,14 @@ class QuestionResult(msgspec.Struct):
 
 class PublicationSummary(msgspec.Struct):
     round_id: int
+    #: in the questionnaire's default language
     title: str
     questionnaire: str
     questionnaire_id: int
     version: int
     published_at: datetime
+    #: the title in every language it was given in, {language: title}
+    titles: dict[str, str] = {}
 
 
 class PublicationDetail(msgspec.Struct):
@@ -51,6 +56,8 @@ class PublicationDetail(msgspec.Struct):
     responding: list[GroupFigures]
     questions: list[QuestionResult]
     own_answers: dict[str, Any]
+    #: the title in every language it was given in, {language: title}
+    titles: dict[str, str] = {}
 
 
 def group_figures(items: Iterable[DisclosedGroup]) -> list[GroupFigures]:
@@ -58,7 +65,11 @@ def group_figures(items: Iterable[DisclosedGroup]) -> list[GroupFigures]:
 
 
 def publication_detail(
-    disclosed: DisclosedRound, title: str, published_at: datetime | None, own_answers: dict[str, Any]
+    disclosed: DisclosedRound,
+    title: str,
+    published_at: datetime | None,
+    own_answers: dict[str, Any],
+    titles: dict[str, str] | None = None,
 ) -> PublicationDetail:
     return PublicationDetail(
         round_id=disclosed.round_id,
@@ -71,6 +82,7 @@ def publication_detail(
             QuestionResult(q.question_id, q.kind, group_figures(q.groups)) for q in disclosed.questions.values()
         ],
         own_answers=own_answers,
+        titles=titles or {},
     )
 
 
@@ -121,9 +133,16 @@ class PublishedRound(msgspec.Struct, frozen=True):
     """A published round (its latest version) with its questionnaire."""
 
     round_id: int = msgspec.field(name="round")
+    #: in the questionnaire's default language
     title: str
+    #: the title in every language it was given in (`rounds/titles.py`)
+    titles: dict[str, str]
     questionnaire: str
     questionnaire_id: int
     published_at: datetime
     version_id: int
     version: int
+
+    def shown_title(self, language: Language, default_language: str) -> Shown:
+        """The title in `language`, else in the questionnaire's default language."""
+        return shown_title(language, self.titles, self.title, default_language)

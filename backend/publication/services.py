@@ -17,18 +17,21 @@ import msgspec
 
 from backend.audit.services import record
 from backend.database import execute, fetch, fetchrow, json_value
-from backend.i18n import pick
-from backend.partners.peer_groups import VALUES, label
+from backend.i18n import SOURCE_LANGUAGE, Language, language_for, pick
+from backend.mail.notices import queue_published
+from backend.partners.peer_groups import DIMENSIONS, VALUES, group_name
+from backend.partners.schemas import ForceRow
 from backend.partners.services import list_forces
 from backend.publication.audit import Cell
 from backend.publication.basis import RoundBasis
 from backend.publication.basis_store import basis_from_json, basis_to_json, round_basis, version_key
 from backend.publication.disclosure import DisclosedRound, Disclosure, disclose
-from backend.publication.report import ReportLine, describe, report_to_json
+from backend.publication.refusals import no_such_round, publish_refusal, published_meanwhile
+from backend.publication.report import ReportLine, describe, report_to_json, unknown_force, version_name
 from backend.publication.schemas import PublicationRow, PublicationVersionRow, PublishedRound
 from backend.publication.tables import Publication, PublicationBasis
 from backend.responses.services import response_counts
-from backend.rounds.schemas import RoundRow, RoundStatus
+from backend.rounds.schemas import RoundRow
 from backend.rounds.services import get_round
 from backend.security.roles import Viewer
 from backend.surveys import Survey
@@ -105,24 +108,12 @@ class Preview:
     refused: str | None
 
 
-def _refusal(round_row: RoundRow, submitted: int, drafts: int, correction: bool) -> str | None:
-    status = round_row.status
-    if status in {RoundStatus.DRAFT, RoundStatus.OPEN}:
-        pending = f" {drafts} force(s) have answers in draft, which would not be counted." if drafts else ""
-        return f"Close the round before publishing: answers can still change while it is open.{pending}"
-    if status == RoundStatus.PUBLISHED and not correction:
-        return "This round has already been published. To change what partners see, publish a correction."
-    if status != RoundStatus.PUBLISHED and correction:
-        return "Only a published round can be corrected."
-    if submitted == 0:
-        return "No force has submitted answers: there is nothing to publish."
-    return None
-
-
-async def preview(round_id: int, *, correction: bool = False) -> Preview:
+async def preview(round_id: int, *, correction: bool = False, language: Language | None = None) -> Preview:
+    """What publishing now would show and withhold, and why it is refused if it is (in
+    `language`: English unless given)."""
     round_row = await get_round(round_id)
     if round_row is None:
-        raise PublishRefused("No such round.")
+        raise PublishRefused(no_such_round(language))
     survey = await load_version(round_row.version_id)
     version = await _latest_version(round_id) + 1
     candidate = await round_basis(round_id, survey, key=version_key(round_id, version), label=round_row.title)
@@ -135,13 +126,16 @@ async def preview(round_id: int, *, correction: bool = False) -> Preview:
         breakdowns=BREAKDOWNS,
     )
     counts = await response_counts(round_id)
-    refused = _refusal(round_row, counts.submitted, counts.drafts, correction)
+    refused = publish_refusal(round_row.status, counts.submitted, counts.drafts, correction, language)
     return Preview(round_row, candidate, disclosure, version, counts.submitted, counts.drafts, refused)
 
 
-async def publish(round_id: int, actor: Viewer, *, correction: bool = False) -> Preview:
-    """Freeze the round's disclosure-controlled results as a new immutable version."""
-    found = await preview(round_id, correction=correction)
+async def publish(
+    round_id: int, actor: Viewer, *, correction: bool = False, language: Language | None = None
+) -> Preview:
+    """Freeze the round's disclosure-controlled results as a new immutable version (refusals
+    in `language`: English unless given)."""
+    found = await preview(round_id, correction=correction, language=language)
     if found.refused:
         raise PublishRefused(found.refused)
     disclosure = found.disclosure
@@ -165,8 +159,10 @@ async def publish(round_id: int, actor: Viewer, *, correction: bool = False) -> 
                 )
             )
             await execute(MARK_PUBLISHED, round_id)
+            # "Results are published" to the partner contacts, with the publication.
+            await queue_published(round_id, found.version)
     except asyncpg.UniqueViolationError as exc:
-        raise PublishRefused("Someone else published this round a moment ago; reload the page.") from exc
+        raise PublishRefused(published_meanwhile(language)) from exc
     shown = len(disclosed.shown_cells())
     await record(
         actor,
@@ -216,6 +212,53 @@ async def _snapshot(publication: PublicationRow) -> DisclosedRound:
     return found
 
 
+#: Everything a partner's page of one published round reads, in one statement: the latest
+#: publication (its snapshot is read apart, once: `_snapshot`), the round, and for the viewer's
+#: force ($2, NULL for staff without one) the force, its peer groups as frozen in the round (if it
+#: took part) and its submitted answers.
+PARTNER_ROUND = """
+SELECT p.id, p.round, p.version, p.published_at, p.published_by, to_jsonb(r) AS round_row,
+       to_jsonb(f) AS force, rf.id IS NOT NULL AS took_part, rf.region AS frozen_region,
+       rf.force_type AS frozen_force_type, rf.size_band AS frozen_size_band, s.answers AS own
+FROM publication p JOIN round r ON r.id = p.round
+LEFT JOIN force f ON f.id = $2
+LEFT JOIN round_force rf ON rf.round = p.round AND rf.force = $2
+LEFT JOIN response s ON s.round = p.round AND s.force = $2 AND s.status = 'submitted'
+WHERE p.round = $1 ORDER BY p.version DESC LIMIT 1"""
+
+
+@dataclass(frozen=True)
+class PartnerRound:
+    """A published round as one partner sees it (`partner_round`)."""
+
+    publication: PublicationRow
+    disclosed: DisclosedRound
+    round: RoundRow
+    #: the viewer's force (None: the viewer has none, as staff)
+    force: ForceRow | None
+    #: the force's peer groups: as frozen in the round if it took part, else its current ones
+    groups: dict[str, str] | None
+    #: the force's submitted answers ({} when it submitted none, or for no force)
+    own: dict[str, Any]
+
+
+async def partner_round(round_id: int, force_id: int | None) -> PartnerRound | None:
+    """The latest version of a round's publication, with what the viewer's force needs beside
+    it; None while the round is unpublished. One query (and the snapshot's once per process)."""
+    row = await fetchrow(PARTNER_ROUND, round_id, force_id)
+    if row is None:
+        return None
+    publication = msgspec.convert(row, PublicationRow)
+    round_row = msgspec.json.decode(row["round_row"], type=RoundRow, strict=False)
+    force = None if row["force"] is None else msgspec.json.decode(row["force"], type=ForceRow, strict=False)
+    if row["took_part"]:
+        groups: dict[str, str] | None = {dim: row[f"frozen_{dim}"] for dim in DIMENSIONS}
+    else:
+        groups = None if force is None else force.groups()
+    own = json_value(row["own"]) if row["own"] is not None else {}
+    return PartnerRound(publication, await _snapshot(publication), round_row, force, groups, own)
+
+
 async def get_publication(round_id: int) -> tuple[PublicationRow, DisclosedRound] | None:
     """The latest version of a round's publication (what partners see)."""
     row = await fetchrow(LATEST, round_id)
@@ -248,7 +291,7 @@ async def stored_report(round_id: int, version: int) -> list[dict[str, Any]] | N
 
 
 PUBLISHED = """
-SELECT DISTINCT ON (p.round) p.round, p.published_at, p.version, r.title, r.version AS version_id,
+SELECT DISTINCT ON (p.round) p.round, p.published_at, p.version, r.title, r.titles, r.version AS version_id,
        q.title AS questionnaire, q.id AS questionnaire_id
 FROM publication p JOIN round r ON r.id = p.round JOIN questionnaire_version v ON v.id = r.version
 JOIN questionnaire q ON q.id = v.questionnaire
@@ -257,7 +300,8 @@ ORDER BY p.round, p.version DESC"""
 
 async def published_rounds() -> list[PublishedRound]:
     """Every published round (its latest version), most recent first."""
-    rows = msgspec.convert(await fetch(PUBLISHED), list[PublishedRound])
+    found = [{**row, "titles": json_value(row["titles"])} for row in await fetch(PUBLISHED)]
+    rows = msgspec.convert(found, list[PublishedRound])
     return sorted(rows, key=lambda r: r.published_at, reverse=True)
 
 
@@ -269,8 +313,12 @@ async def close_round(round_id: int, actor: Viewer) -> None:
 _KEY = re.compile(r"^round (\d+) v(\d+)$")
 
 
-async def report_lines(entries: Sequence[Mapping[str, Any]], survey: Survey, k: int) -> list[ReportLine]:
-    """The suppression report in words, with staff's names for forces and rounds."""
+async def report_lines(
+    entries: Sequence[Mapping[str, Any]], survey: Survey, k: int, language: Language | None = None
+) -> list[ReportLine]:
+    """The suppression report in words, with staff's names for forces and rounds, in `language`
+    (English unless given: the JSON API); questionnaire text in that language where it has it."""
+    words = language or language_for(SOURCE_LANGUAGE)
     names = {f.id: f.name for f in await list_forces()}
     titles: dict[int, str] = {}
 
@@ -281,8 +329,8 @@ async def report_lines(entries: Sequence[Mapping[str, Any]], survey: Survey, k: 
         round_id, version = int(match.group(1)), int(match.group(2))
         if round_id not in titles:
             row = await get_round(round_id)
-            titles[round_id] = row.title if row else f"round {round_id}"
-        return f"{titles[round_id]}, version {version}"
+            titles[round_id] = row.title if row else ""
+        return version_name(words, titles[round_id], round_id, version)
 
     keys = {r for e in entries if "exposure" in e for r, _ in e["exposure"]["rows"]}
     round_labels = {key: await round_label(key) for key in keys}
@@ -290,7 +338,7 @@ async def report_lines(entries: Sequence[Mapping[str, Any]], survey: Survey, k: 
 
     def question_label(qid: str) -> str:
         try:
-            return pick(survey.question(qid).label, "en", d)
+            return pick(survey.question(qid).label, words.code, d)
         except KeyError:
             return qid
 
@@ -301,7 +349,7 @@ async def report_lines(entries: Sequence[Mapping[str, Any]], survey: Survey, k: 
             return code
         for option in q.kind.parts(q):
             if option.code == code:
-                return pick(option.label, "en", d)
+                return pick(option.label, words.code, d)
         return code
 
     return describe(
@@ -309,8 +357,9 @@ async def report_lines(entries: Sequence[Mapping[str, Any]], survey: Survey, k: 
         k=k,
         question_label=question_label,
         item_label=item_label,
-        group_label=lambda g: label(*g),
+        group_label=lambda g: group_name(words, *g),
         round_label=lambda key: round_labels.get(key, key),
-        force_name=lambda f: names.get(f, f"force {f}"),
+        force_name=lambda f: names.get(f) or unknown_force(words, f),
         question_order=[q.id for q in survey.questions()],
+        language=words,
     )

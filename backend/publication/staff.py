@@ -11,6 +11,7 @@ from litestar.params import FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from backend.i18n import Language
 from backend.partners.peer_groups import ALL
 from backend.publication.dashboard import build_panels, group_choices, parse_group
 from backend.publication.forms import PublishForm
@@ -45,14 +46,15 @@ class StaffPublicationController(Controller):
         found: Preview,
         group: str,
         correction: bool,
+        language: Language,
         errors: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Template:
         survey = await load_version(found.round.version_id)
         disclosed = found.disclosure.round
-        choices = group_choices(None, True, disclosed)
+        choices = group_choices(None, True, disclosed, language)
         chosen = parse_group(group, choices)
-        report = await report_lines(report_to_json(found.disclosure), survey, disclosed.min_group_size)
+        report = await report_lines(report_to_json(found.disclosure), survey, disclosed.min_group_size, language)
         shown = len(disclosed.shown_cells())
         withheld = sum(1 for w in found.disclosure.withheld if w.question_id is not None)
         return await render(
@@ -62,7 +64,7 @@ class StaffPublicationController(Controller):
             round=found.round,
             survey=survey,
             found=found,
-            sections=build_panels(survey, disclosed, chosen, {}, survey.default_language),
+            sections=build_panels(survey, disclosed, chosen, {}, language),
             choices=choices,
             chosen=group if chosen != ALL else "all",
             responding=next((g for g in disclosed.responses if g.key == chosen), None),
@@ -80,16 +82,17 @@ class StaffPublicationController(Controller):
         self,
         request: Request[Any, Any, Any],
         round_id: PathId,
+        language: Injected[Language],
         group: FromQuery[str] = "all",
         correction: FromQuery[bool] = False,
     ) -> Template:
         """Exactly what partners would see if the round were published now, the suppression
         report, and the form to publish (or to publish a correction)."""
         try:
-            found = await preview(round_id, correction=correction)
+            found = await preview(round_id, correction=correction, language=language)
         except PublishRefused as exc:
             raise NotFoundException(exc.message) from exc
-        return await self._preview_page(request, found, group, correction)
+        return await self._preview_page(request, found, group, correction, language)
 
     @post("/{round_id:int}/publish", guards=[requires_admin])
     async def publish_round(
@@ -97,25 +100,36 @@ class StaffPublicationController(Controller):
         request: Request[Any, Any, Any],
         round_id: PathId,
         viewer: Injected[Viewer],
+        language: Injected[Language],
         data: Annotated[PublishForm, FORM],
     ) -> Template | Redirect:
         """Publish after the preview, once staff have confirmed they checked it."""
         correction = data.correction == "1"
         if data.confirm != "yes":
-            found = await preview(round_id, correction=correction)
-            errors = {"confirm": "Confirm that you have checked the preview and the suppression report."}
-            return await self._preview_page(request, found, "all", correction, errors, status_code=400)
+            found = await preview(round_id, correction=correction, language=language)
+            errors = {
+                "confirm": language.gettext("Confirm that you have checked the preview and the suppression report.")
+            }
+            return await self._preview_page(request, found, "all", correction, language, errors, status_code=400)
         try:
-            published = await publish(round_id, viewer, correction=correction)
+            published = await publish(round_id, viewer, correction=correction, language=language)
         except PublishRefused as exc:
             flash(request, exc.message, "error")
             return redirect(f"/staff/rounds/{round_id}")
-        what = f"Correction published as version {published.version}" if correction else "Results published"
-        flash(request, f"{what}. Partners can now see the comparison charts.", "success")
+        if correction:
+            message = language.gettext(
+                "Correction published as version %(version)d. Partners can now see the comparison charts.",
+                version=published.version,
+            )
+        else:
+            message = language.gettext("Results published. Partners can now see the comparison charts.")
+        flash(request, message, "success")
         return redirect(f"/staff/rounds/{round_id}")
 
     @get("/{round_id:int}/publications/{version:int}/report")
-    async def version_report(self, request: Request[Any, Any, Any], round_id: PathId, version: PathId) -> Template:
+    async def version_report(
+        self, request: Request[Any, Any, Any], round_id: PathId, version: PathId, language: Injected[Language]
+    ) -> Template:
         """The suppression report of a published version: every withheld cell and why."""
         round_row = await get_round(round_id)
         entries = await stored_report(round_id, version)
@@ -129,5 +143,5 @@ class StaffPublicationController(Controller):
             "staff/publication_report.html",
             round=round_row,
             version=version,
-            report=await report_lines(entries, survey, k),
+            report=await report_lines(entries, survey, k, language),
         )

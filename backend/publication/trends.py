@@ -4,6 +4,9 @@ Pure. Built only from published snapshots (`DisclosedRound`, each already audite
 every earlier publication), so a trend shows nothing that the rounds' own pages do not: a figure
 withheld in a round is a gap in the trend. A question is followed across rounds only while
 `surveys diff` calls it comparable; where it is not, its trend starts again.
+
+Every word is in the reader's `Language` (the measures, the series, the rounds' titles, the
+questionnaire's labels with its default language as fallback); the JSON API passes English.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from backend.i18n import pick
-from backend.publication.charts import SCALE_COLOURS
+from backend.i18n import N_, Language, Shown
+from backend.publication.charts import SCALE_COLOURS, separators
 from backend.publication.disclosure import DisclosedGroup, DisclosedRound
 from backend.surveys import Question, Survey, answer_codes_with_labels, diff_surveys
 
@@ -23,9 +26,13 @@ GroupKey = tuple[str, str]
 @dataclass(frozen=True)
 class TrendRound:
     round_id: int
-    title: str
+    #: the title in every language it was given in (the questionnaire's default among them)
+    titles: dict[str, str]
     survey: Survey
     disclosed: DisclosedRound
+
+    def title(self, language: Language) -> Shown:
+        return language.text(self.titles, self.survey.default_language)
 
 
 @dataclass(frozen=True)
@@ -38,9 +45,9 @@ class Series:
 @dataclass(frozen=True)
 class Trend:
     question_id: str
-    label: str
+    label: Shown
     measure: str
-    rounds: tuple[str, ...]
+    rounds: tuple[Shown, ...]
     series: tuple[Series, ...]
     #: n per round (None where the group is withheld)
     n: tuple[int | None, ...]
@@ -66,33 +73,49 @@ def _share(count: int | None, n: int) -> float | None:
     return None if count is None or not n else round(100.0 * count / n, 1)
 
 
-def _series(q: Question, kind: str, groups: list[DisclosedGroup | None], lang: str, d: str) -> tuple[str, list[Series]]:
+#: What each kind of question follows from round to round.
+SHARE = N_("%% of forces")
+QUARTILES = N_("median (25th–75th percentile)")
+PERCENTILES = (
+    (N_("25th percentile"), "p25"),
+    (N_("median"), "median"),
+    (N_("75th percentile"), "p75"),
+)
+AVERAGE_SHARE = N_("average share (%%)")
+RANKED_FIRST = N_("%% of forces ranking it first")
+SCALE_POINT = N_("average scale point (1 to %(points)d)")
+
+
+def _series(
+    q: Question, kind: str, groups: list[DisclosedGroup | None], language: Language, d: str
+) -> tuple[str, list[Series]]:
     """What to follow for each kind of question, from the published figures only."""
+    _ = language.gettext
 
     def figures(g: DisclosedGroup | None) -> dict[str, Any]:
         return dict(g.figures) if g is not None and not g.withheld else {}
 
+    def text(label: dict[str, str]) -> str:
+        return language.text(label, d).text
+
     if kind in {"categorical", "multi"}:
-        options = answer_codes_with_labels(q, lang, d)
+        options = answer_codes_with_labels(q, language.code, d)
 
         def share(g: DisclosedGroup | None, code: str) -> float | None:
             return _share(figures(g).get("counts", {}).get(code), g.n or 0) if g else None
 
-        return "% of forces", [Series(label, tuple(share(g, code) for g in groups)) for code, label in options]
+        return _(SHARE), [Series(label, tuple(share(g, code) for g in groups)) for code, label in options]
     if kind == "numeric":
-        return "median (25th–75th percentile)", [
-            Series(name, tuple(figures(g).get(key) for g in groups))
-            for name, key in (("25th percentile", "p25"), ("median", "median"), ("75th percentile", "p75"))
-        ]
+        return _(QUARTILES), [Series(_(name), tuple(figures(g).get(key) for g in groups)) for name, key in PERCENTILES]
     if kind == "allocation":
-        return "average share (%)", [
-            Series(pick(i.label, lang, d), tuple(figures(g).get("means", {}).get(i.code) for g in groups))
+        return _(AVERAGE_SHARE), [
+            Series(text(i.label), tuple(figures(g).get("means", {}).get(i.code) for g in groups))
             for i in q.settings.items
         ]
     if kind == "ranking":
-        return "% of forces ranking it first", [
+        return _(RANKED_FIRST), [
             Series(
-                pick(i.label, lang, d),
+                text(i.label),
                 tuple(
                     _share((figures(g).get("counts", {}).get(i.code) or {}).get("1"), g.n or 0)
                     if g and figures(g).get("counts", {}).get(i.code) is not None
@@ -115,12 +138,14 @@ def _series(q: Question, kind: str, groups: list[DisclosedGroup | None], lang: s
             return None
         return round(sum((i + 1) * cells.get(code, 0) for i, code in enumerate(scale)) / total, 2)
 
-    return f"average scale point (1 to {len(scale)})", [
-        Series(pick(r.label, lang, d), tuple(mean_position(g, r.code) for g in groups)) for r in q.settings.rows
+    return _(SCALE_POINT, points=len(scale)), [
+        Series(text(r.label), tuple(mean_position(g, r.code) for g in groups)) for r in q.settings.rows
     ]
 
 
-def _figure(trend_rounds: list[str], series: list[Series], measure: str, title: str) -> dict[str, Any]:
+def _figure(
+    language: Language, trend_rounds: list[str], series: list[Series], measure: str, title: str
+) -> dict[str, Any]:
     """A plain Plotly figure dict: one line per series, gaps where withheld."""
     data = [
         {
@@ -143,12 +168,14 @@ def _figure(trend_rounds: list[str], series: list[Series], measure: str, title: 
         "legend": {"orientation": "h", "y": -0.25},
         "plot_bgcolor": "white",
         "font": {"family": "Arial, Helvetica, sans-serif", "size": 13},
+        "separators": separators(language),
     }
     return {"data": data, "layout": layout}
 
 
-def build_trends(rounds: Sequence[TrendRound], group: GroupKey, lang: str, group_label: str) -> list[Trend]:
-    """The trends of one group, question by question, in the order of the latest questionnaire."""
+def build_trends(rounds: Sequence[TrendRound], group: GroupKey, language: Language, group_label: str) -> list[Trend]:
+    """The trends of one group (`group_label`: its name in `language`), question by question,
+    in the order of the latest questionnaire, every word in `language`."""
     if len(rounds) < 2:
         return []
     runs = comparable_runs(rounds)
@@ -161,10 +188,11 @@ def build_trends(rounds: Sequence[TrendRound], group: GroupKey, lang: str, group
         in_run = [rounds[i] for i in run]
         groups = [r.disclosed.questions[q.id].group(group) for r in in_run]
         kind = in_run[-1].disclosed.questions[q.id].kind
-        measure, series = _series(q, kind, groups, lang, latest.default_language)
-        titles = [r.title for r in in_run]
-        label = pick(q.label, lang, latest.default_language)
-        figure = _figure(titles, series, measure, f"{group_label}: {measure}")
+        measure, series = _series(q, kind, groups, language, latest.default_language)
+        titles = [r.title(language) for r in in_run]
+        label = language.text(q.label, latest.default_language)
+        title = language.gettext("%(group)s: %(measure)s", group=group_label, measure=measure)
+        figure = _figure(language, [t.text for t in titles], series, measure, title)
         n = tuple(g.n if g is not None else None for g in groups)
         out.append(Trend(q.id, label, measure, tuple(titles), tuple(series), n, figure))
     return out

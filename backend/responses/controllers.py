@@ -15,9 +15,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from backend.analysis.workspace.services import record_corrections
 from backend.audit.refusals import refused
 from backend.audit.services import record
-from backend.i18n import LANGUAGE_NAMES, language_for, pick, t
+from backend.i18n import LANGUAGE_NAMES, Language, language_for, pick, t
 from backend.responses.deps import (
     LANG_KEY,
     LINK_ENDED_KEY,
@@ -45,10 +46,11 @@ from backend.surveys import (
     merge,
     read_page,
     referenced_questions,
-    shown_question_ids,
 )
 from backend.surveys.services import load_version
 from backend.web.forms import FORM, read_form
+from backend.web.fragments import form_key
+from backend.web.language import set_request_language
 from backend.web.params import Injected
 from backend.web.render import redirect, render
 
@@ -57,14 +59,21 @@ def _question_views(
     r: Respondent, section_id: str, form: dict[str, list[str]] | None, errors: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """What the section template needs for each question: values to show, its error, and
-    whether it is shown (conditions on earlier pages decide; same-page ones are described)."""
+    whether it is shown (conditions on earlier pages decide; same-page ones are described);
+    `key` names its HTML as `web/fragments.cached` keeps it (None: drawn afresh)."""
     section = r.section(section_id)
     assert section is not None
     page_ids = {q.id for q in section.questions}
-    shown = shown_question_ids(r.survey, r.answers)
+    shown = r.shown_question_ids()
     views = []
     for q in section.questions:
         values = form if form is not None else answer_to_form(q, r.answers, r.lang)
+        # A question as stored, without an error, is the same HTML for everyone who gave the
+        # same answer (or none) in the same version and languages: a form posted back with
+        # what was typed, or an error, is drawn afresh.
+        key = None
+        if form is None and q.id not in errors:
+            key = ("question", r.invitation.version_id, q.id, r.lang, form_key(values))
         depends_on_page = False
         if q.show_if is not None:
             depends_on_page = any(ref in page_ids for ref, _ in referenced_questions(q.show_if))
@@ -78,6 +87,7 @@ def _question_views(
                 "condition": describe(q.show_if, r.survey, r.lang) if depends_on_page and q.show_if else None,
                 "condition_json": json.dumps(condition_to_data(q.show_if)) if depends_on_page and q.show_if else None,
                 "first_field": first_field(q) if q.collects_answer else None,
+                "key": key,
             }
         )
     return views
@@ -93,27 +103,35 @@ class RespondentController(Controller):
     dependencies = {"respondent": Provide(load_respondent)}
 
     @get("/r/{token:str}")
-    async def link(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
+    async def link(
+        self, request: Request[Any, Any, Any], token: FromPath[str], language: Injected[Language]
+    ) -> Template:
         """The start page of a personal link (GET does not use the link up or record anything)."""
         try:
             info = await peek_invitation(token)
-        except InvitationRefused as exc:
+        except InvitationRefused:
             await refused(request, None, "link_not_valid")  # the route, never the token
-            return await render(request, "error.html", status_code=404, title="Link not valid", message=exc.reason)
-        # The privacy notice is on the start page in full, in the language the answers will be in.
+            return await _link_refused(request, language)
+        # The page speaks the language the answers will be in, and shows the privacy notice in
+        # it, in full.
         survey = await load_version(info.version_id)
         notice = survey.privacy_notice
         lang = choose_language(request, survey, info.language)
+        set_request_language(request, lang)
         privacy = language_for(lang).text(notice, survey.default_language) if notice else None
-        return await render(request, "respond/start.html", token=token, info=info, privacy=privacy)
+        # The round's title in that language, else the questionnaire's default (marked with lang).
+        title = info.shown_title(language_for(lang), survey.default_language)
+        return await render(request, "respond/start.html", token=token, info=info, privacy=privacy, title=title)
 
     @post("/r/{token:str}")
-    async def start(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template | Redirect:
+    async def start(
+        self, request: Request[Any, Any, Any], token: FromPath[str], language: Injected[Language]
+    ) -> Template | Redirect:
         try:
             opened = await open_invitation(token)
-        except InvitationRefused as exc:
+        except InvitationRefused:
             await refused(request, None, "link_not_valid")  # the route, never the token
-            return await render(request, "error.html", status_code=404, title="Link not valid", message=exc.reason)
+            return await _link_refused(request, language)
         session = request.scope.get("session")
         # Keep the rest (e.g. the language chosen); a link that works again is no longer "ended".
         kept = {k: v for k, v in session.items() if k != LINK_ENDED_KEY} if isinstance(session, dict) else {}
@@ -229,6 +247,8 @@ class RespondentController(Controller):
         result = read_page(r.survey, section, form, r.answers, lang=r.lang, require=action == "continue")
         errors = {e.question_id: e for e in result.errors}
         if errors:
+            # Shares that do not add up are a response-quality flag (analysis workspace).
+            await record_corrections(r.invitation.round_id, r.invitation.force_id, r.survey, result.answers, errors)
             # Nothing is saved when any answer on the page is invalid; the page comes back
             # with everything as typed, so nothing is lost.
             return await self._section(
@@ -290,6 +310,7 @@ class RespondentController(Controller):
         if result.reason == "submitted":
             return redirect("/respond/done")
         errors = {e.question_id: e for e in result.errors}
+        await record_corrections(r.invitation.round_id, r.invitation.force_id, r.survey, r.answers, errors)
         return await render(
             request,
             "respond/check.html",
@@ -319,6 +340,21 @@ class RespondentController(Controller):
         return await _receipt(request, respondent, "respond/print.html")
 
 
+async def _link_refused(request: Request[Any, Any, Any], language: Language) -> Template:
+    """The one page for every unusable link (`rounds.services.LINK_REFUSED`), in the request's
+    language: no questionnaire is known to choose one from."""
+    return await render(
+        request,
+        "error.html",
+        status_code=404,
+        title=language.gettext("Link not valid"),
+        message=language.gettext(
+            "This link is not valid: it may be incomplete, replaced by a newer link, or expired. "
+            "Ask the project team for a new one."
+        ),
+    )
+
+
 async def _receipt(request: Request[Any, Any, Any], r: Respondent, template: str) -> Template:
     """The receipt and the printable copy: the answers, and the reference to quote."""
     reference = receipt_reference(r.response)
@@ -332,7 +368,7 @@ async def _submit_conflict(r: Respondent) -> str:
 def _check_rows(r: Respondent) -> list[dict[str, Any]]:
     """Sections with each shown question's answer in words, for "check your answers"."""
     out = []
-    shown = shown_question_ids(r.survey, r.answers)
+    shown = r.shown_question_ids()
     for section in r.shown_sections():
         rows = []
         for q in section.questions:

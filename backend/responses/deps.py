@@ -15,7 +15,7 @@ from litestar import Request
 from litestar.exceptions import PermissionDeniedException
 
 from backend.audit.refusals import refused
-from backend.i18n import language_for, negotiate
+from backend.i18n import N_, language_for, negotiate
 from backend.responses.schemas import LastSave, ResponseRow, ResponseStatus
 from backend.responses.services import get_or_create
 from backend.rounds.schemas import InvitationContext, RoundStatus
@@ -27,14 +27,16 @@ from backend.web.language import CHOSEN_LANGUAGE_KEY, set_request_language
 from backend.web.params import form_int
 
 LANG_KEY = CHOSEN_LANGUAGE_KEY  # the one explicit choice, shared with the header's switch
-#: What a respondent session holds; all of it goes when the link stops being valid.
-RESPONDENT_KEYS = (INVITATION_KEY, LINK_KEY, LANG_KEY)
+#: What a respondent session holds; it goes when the link stops being valid. The language
+#: chosen stays, like any explicit choice: the page saying why is in it.
+RESPONDENT_KEYS = (INVITATION_KEY, LINK_KEY)
 #: Left in a session whose link stopped being valid, so that every later respondent page
 #: (another tab, autosave) says why rather than "open your link".
 LINK_ENDED_KEY = "invitation_link_ended"
 
-NO_LINK = "Open the personal link you were sent to answer the questionnaire."
-LINK_ENDED = "Your link is no longer valid. Ask the project team for a new one."
+#: Refusals (`PermissionDeniedException.detail`), translated by the error page.
+NO_LINK = N_("Open the personal link you were sent to answer the questionnaire.")
+LINK_ENDED = N_("Your link is no longer valid. Ask the project team for a new one.")
 
 
 @dataclass

@@ -14,3 +14,12 @@ class LanguageChoice(Form):
 class SubmitForm(Form):
     #: the revision the "check your answers" page was rendered with
     revision: str = ""
+
+
+class ColleagueForm(Form):
+    """A lead respondent's colleague to invite (`colleagues.invite_colleague`)."""
+
+    name: str = ""
+    email: str = ""
+    #: en, fr or es; empty: the lead respondent's language
+    language: str = ""

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 
 from backend.database import execute, fetch, fetchrow, json_value
+from backend.mail.notices import queue_receipt
 from backend.profile_changes.services import propose_changes
 from backend.responses.schemas import LastSave, ResponseRow, ResponseStatus, StatusCounts
 from backend.responses.tables import Response
@@ -23,12 +24,39 @@ VALUES ($1, $2, 'draft', 0, '{}'::jsonb, $3, now(), now()) ON CONFLICT (round, f
 
 #: One statement: set the page's answers ($1), drop the cleared ones ($2), move the revision on,
 #: only if nobody saved since the revision the page was shown with ($5) — or, for a page's own
-#: final save ($7), if the last save came from this very page ($6: its autosave got there first).
+#: final save ($7), if the last save came from this very page ($6: its autosave got there first);
+#: and write each answer it changed to the history (`answer_change`: before → after, who, when).
+#: `before` locks the row, so the values read as "before" are those this save replaces.
 SAVE_ANSWERS = """
-UPDATE response SET answers = (answers || $1::jsonb) - $2::text[], revision = revision + 1,
-    updated_at = now(), updated_by = $3, saved_by_page = $6
-WHERE id = $4 AND status = 'draft' AND (revision = $5 OR ($7 AND saved_by_page = $6))
-RETURNING revision"""
+WITH before AS (SELECT id, answers FROM response WHERE id = $4 FOR UPDATE),
+saved AS (
+    UPDATE response r SET answers = (r.answers || $1::jsonb) - $2::text[], revision = r.revision + 1,
+        updated_at = now(), updated_by = $3, saved_by_page = $6
+    FROM before
+    WHERE r.id = before.id AND r.status = 'draft' AND (r.revision = $5 OR ($7 AND r.saved_by_page = $6))
+    RETURNING r.id, r.revision, r.answers AS after, before.answers AS before
+),
+changes AS (
+    INSERT INTO answer_change (response, question, old_value, new_value, person, changed_at, revision, saved)
+    SELECT s.id, k.key, s.before -> k.key, s.after -> k.key, $3, now(), s.revision, true
+    FROM saved s, (SELECT jsonb_object_keys($1::jsonb) AS key UNION SELECT unnest($2::text[])) k
+    WHERE (s.before -> k.key) IS DISTINCT FROM (s.after -> k.key)
+)
+SELECT revision FROM saved"""
+
+#: A save refused because someone saved first: what it would have changed goes to the history
+#: too (`saved` false), so that nothing typed is lost; the same refused value twice in a row
+#: (autosave retrying) is kept once.
+KEEP_REFUSED = """
+INSERT INTO answer_change (response, question, old_value, new_value, person, changed_at, revision, saved)
+SELECT r.id, k.key, r.answers -> k.key, $1::jsonb -> k.key, $3, now(), r.revision, false
+FROM response r, (SELECT jsonb_object_keys($1::jsonb) AS key UNION SELECT unnest($2::text[])) k
+WHERE r.id = $4 AND (r.answers -> k.key) IS DISTINCT FROM ($1::jsonb -> k.key)
+  AND NOT EXISTS (
+      SELECT 1 FROM answer_change c
+      WHERE c.id = (SELECT max(c2.id) FROM answer_change c2
+                    WHERE c2.response = r.id AND c2.question = k.key AND c2.person IS NOT DISTINCT FROM $3)
+        AND NOT c.saved AND c.new_value IS NOT DISTINCT FROM ($1::jsonb -> k.key))"""
 
 #: Who saved a response last, and when (what a conflict message says).
 LAST_SAVE = """
@@ -123,6 +151,8 @@ async def save_answers(
         return SaveResult(True, row["revision"])
     current = await last_save(response_id)
     reason = "submitted" if current.status == ResponseStatus.SUBMITTED else "conflict"
+    if reason == "conflict":
+        await execute(KEEP_REFUSED, json.dumps(to_set), to_clear, person_id, response_id)
     return SaveResult(False, current.revision, reason, current)
 
 
@@ -139,7 +169,12 @@ def receipt_reference(response: ResponseRow) -> str | None:
     secret; the Luhn check digit catches a mistyped digit when it is read out."""
     if response.submitted_at is None:
         return None
-    digits = f"{response.submitted_at.astimezone(UTC):%Y%m%d}{response.id:05d}"
+    return receipt_reference_of(response.id, response.submitted_at)
+
+
+def receipt_reference_of(response_id: int, submitted_at: datetime) -> str:
+    """`receipt_reference` from its two parts (the receipt by mail)."""
+    digits = f"{submitted_at.astimezone(UTC):%Y%m%d}{response_id:05d}"
     total = 0
     for i, d in enumerate(reversed(digits)):
         n = int(d) * (2 if i % 2 == 0 else 1)
@@ -178,6 +213,8 @@ async def submit(
         if survey.purpose == "peer_profile":
             # Not applied: staff review each change (a force must not pick its own groups).
             await propose_changes(force_id, response.round_id, clean)
+        # The receipt (reference number, a copy of the answers) is queued with the submission.
+        await queue_receipt(response_id, person_id, lang)
     return SubmitResult(True, [])
 
 

@@ -1,4 +1,4 @@
-from piccolo.columns import JSONB, ForeignKey, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns import JSONB, Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.constraints import Unique
 from piccolo.table import Table
@@ -30,3 +30,21 @@ class Response(Table, tablename="response"):
     submitted_by = ForeignKey(references=Person, null=True, default=None)
 
     one_per_force = Unique([round, force])
+
+
+class AnswerChange(Table, tablename="answer_change"):
+    """One answer changed by one save (`history.py`): who, when, the value before and after.
+    A save refused because someone saved first is kept too (`saved` false): what was typed is
+    never lost, even when the form it was typed in is closed."""
+
+    id: Serial
+    response = ForeignKey(references=Response, null=False, index=True)
+    question = Varchar(length=200)
+    #: the answer before (None: none) and after the save (None: cleared), as stored in `answers`
+    old_value = JSONB(null=True, default=None)
+    new_value = JSONB(null=True, default=None)
+    person = ForeignKey(references=Person, null=True, default=None)
+    changed_at = Timestamptz(default=TimestamptzNow())
+    #: the response's revision after the save (a refused save: the revision it lost to)
+    revision = Integer(default=0)
+    saved = Boolean(default=True)

@@ -10,21 +10,26 @@ hold personal links.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import ClassVar
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 from litestar import Controller, get, post
 from litestar.datastructures import CacheControlHeader
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import JSONBody
+from msgspec import Meta
 
 from backend.analysis.summary import QuestionSummary
 from backend.i18n import pick
 from backend.responses.services import response_counts
-from backend.rounds.schemas import LinkedInvitation
+from backend.rounds import lifecycle
+from backend.rounds.monitor import round_monitor
+from backend.rounds.reminders import remind_now
+from backend.rounds.schemas import LinkedInvitation, RoundRow
 from backend.rounds.services import (
     NewRound,
+    RoundInputError,
     closing_time,
     get_round,
     linked_invitations,
@@ -50,7 +55,10 @@ _CSRF = (
 
 class RoundSummary(msgspec.Struct):
     id: int
+    #: in the questionnaire's default language
     title: str
+    #: the title in every language it was given in, {language: title}
+    titles: dict[str, str]
     status: str
     questionnaire: str
     version: str
@@ -74,6 +82,7 @@ class NewRoundRequest(Form):
 
     stripped: ClassVar[frozenset[str]] = frozenset({"title"})
 
+    #: the title in the questionnaire's default language (respondents and partners see it)
     title: str
     #: the questionnaire version's id (GET /api/questionnaires); it must be fully translated
     version: int
@@ -83,11 +92,25 @@ class NewRoundRequest(Form):
     min_group_size: int = 5
     #: the last day answers are taken (until 23:59 UTC); none: no closing date
     closes_on: date | None = None
+    #: the title in other languages, {language: title} (`en`, `fr`, `es` or one of the
+    #: questionnaire's languages): partners and respondents reading that language see it, the
+    #: others see `title`. A title in the default language must be `title` itself.
+    titles: dict[Annotated[str, Meta(max_length=35)], str] = {}
+    #: when the round opens (ISO 8601; without a time zone, UTC): it is `scheduled` until then,
+    #: and the invitations go out when it opens. None: at once
+    opens_at: datetime | None = None
+    #: keep it as a `draft`: nobody is invited until it is opened or scheduled
+    draft: bool = False
+    #: reminders this many days before the deadline (only to forces that have not submitted)
+    reminder_days: list[Annotated[int, Meta(ge=0, le=365)]] = msgspec.field(default_factory=lambda: [7, 2])
+    #: at most this many scheduled reminders per person (0: none)
+    reminder_cap: Annotated[int, Meta(ge=0, le=10)] = 2
 
 
 class RoundOpened(msgspec.Struct):
     id: int
-    #: personal invitations made (GET /api/rounds/{round_id}/invitations for the links)
+    #: personal invitations made (GET /api/rounds/{round_id}/invitations for the links); 0 until a
+    #: scheduled round or a draft opens
     invitations: int
     #: what the page says once the round is open
     message: str
@@ -133,7 +156,10 @@ class QuestionSummaryOut(msgspec.Struct):
 
 class RoundDetail(msgspec.Struct):
     id: int
+    #: in the questionnaire's default language
     title: str
+    #: the title in every language it was given in, {language: title}
+    titles: dict[str, str]
     #: draft | open | closed | published
     status: str
     questionnaire: str
@@ -147,6 +173,9 @@ class RoundDetail(msgspec.Struct):
     drafts: int
     #: per question, raw figures over every submitted response (staff see everything)
     summary: list[QuestionSummaryOut]
+    #: reminders this many days before the deadline, at most `reminder_cap` per person
+    reminder_days: list[int] = msgspec.field(default_factory=list)
+    reminder_cap: int = 0
 
 
 def _invitation(round_id: int, inv: LinkedInvitation) -> InvitationOut:
@@ -185,6 +214,7 @@ class RoundApiController(Controller):
             RoundSummary(
                 id=r.id,
                 title=r.title,
+                titles=r.titles,
                 status=r.status,
                 questionnaire=r.questionnaire,
                 version=r.version_label,
@@ -202,7 +232,9 @@ class RoundApiController(Controller):
         summary="Open a round",
         description="Open a round of a questionnaire version for the chosen forces: one personal invitation "
         "per contact who answers for each, and each force's peer groups frozen for the round, as the "
-        "staff page does (the same checks and messages). Written to the audit trail (`round.opened`)." + _CSRF,
+        "staff page does (the same checks and messages). `title` is in the questionnaire's default "
+        "language; `titles` gives it in others (a problem with one names it: `titles.fr`). Written to "
+        "the audit trail (`round.opened`)." + _CSRF,
         status_code=201,
         responses=refusals(401, 403, 422),
     )
@@ -215,6 +247,13 @@ class RoundApiController(Controller):
             data.forces,
             data.min_group_size,
             closing_time(data.closes_on) if data.closes_on else None,
+            data.titles,
+            opens_at=(data.opens_at if data.opens_at.tzinfo else data.opens_at.replace(tzinfo=UTC))
+            if data.opens_at
+            else None,
+            draft=data.draft,
+            reminder_days=tuple(data.reminder_days),
+            reminder_cap=data.reminder_cap,
         )
         problems: dict[str, str] = {}
         for problem in await new_round_problems(new_round, settings.min_group_size_floor):
@@ -222,11 +261,14 @@ class RoundApiController(Controller):
         if problems:
             raise invalid(problems)
         round_id, invited = await start_round(new_round, settings.secret_key, viewer)
-        message = (
-            f"Round opened with {invited} personal invitation links."
-            if invited
-            else "The round is open, but none of the chosen forces has a contact who answers."
-        )
+        if new_round.draft:
+            message = "The round is saved as a draft: nobody is invited yet."
+        elif new_round.opens_at is not None:
+            message = "The round is scheduled: invitations go out when it opens."
+        elif invited:
+            message = f"Round opened with {invited} personal invitation links."
+        else:
+            message = "The round is open, but none of the chosen forces has a contact who answers."
         return RoundOpened(round_id, invited, message)
 
     @get(
@@ -244,6 +286,7 @@ class RoundApiController(Controller):
         return RoundDetail(
             id=r.id,
             title=r.title,
+            titles=r.titles,
             status=r.status,
             questionnaire=pick(survey.title, survey.default_language, survey.default_language),
             version_id=r.version_id,
@@ -255,6 +298,8 @@ class RoundApiController(Controller):
             submitted=found.counts.submitted,
             drafts=found.counts.drafts,
             summary=[_question(s) for s in found.summary],
+            reminder_days=r.reminder_days,
+            reminder_cap=r.reminder_cap,
         )
 
     @get("/{round_id:int}/responses", summary="Response counts of a round", responses=refusals(401, 403, 404))
@@ -307,3 +352,282 @@ class InvitationApiController(Controller):
         if replaced is None:  # pragma: no cover - invitations are never deleted
             raise NotFoundException("No such invitation.")
         return _invitation(round_id, replaced)
+
+
+# The round's life after it is created (rounds/lifecycle.py, reminders.py, monitor.py).
+
+
+class OpenedNow(msgspec.Struct):
+    round_id: int
+    #: personal invitations made and queued by mail
+    invitations: int
+
+
+class RoundDates(msgspec.Struct):
+    id: int
+    #: draft | scheduled | open | closed | published
+    status: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+
+
+class ScheduleRequest(msgspec.Struct):
+    #: when the round opens (ISO 8601 with a time zone; without one, UTC); in the future
+    opens_at: datetime
+
+
+class DeadlineRequest(msgspec.Struct):
+    #: the new last day answers are taken (until 23:59 UTC); later than the current one
+    closes_on: date
+
+
+class ForcesRequest(msgspec.Struct):
+    #: force ids (GET /api/forces)
+    forces: list[Annotated[int, Meta(ge=1, le=2**31 - 1)]]
+
+
+class ReminderSchedule(msgspec.Struct):
+    #: days before the deadline, e.g. [7, 2]
+    days: list[Annotated[int, Meta(ge=0, le=365)]]
+    #: at most this many reminders per person (0: none by the schedule)
+    cap: Annotated[int, Meta(ge=0, le=10)]
+
+
+class Reminded(msgspec.Struct):
+    round_id: int
+    #: reminders queued by mail
+    reminders: int
+    #: people at the chosen forces not reminded because they switched reminders off
+    opted_out: list[str]
+
+
+class ForcesAdded(msgspec.Struct):
+    round_id: int
+    #: invitations made and sent (none unless the round is open)
+    invitations: int
+
+
+class Revoked(msgspec.Struct):
+    invitation_id: int
+    round_id: int
+
+
+class ForceProgressOut(msgspec.Struct):
+    force_id: int
+    force_name: str
+    region: str
+    force_type: str
+    size_band: str
+    #: submitted | in_progress | not_started
+    state: str
+    submitted_at: datetime | None
+    #: the latest save of its response or opening of one of its links
+    last_activity: datetime | None
+    #: people invited (links not revoked)
+    invited: int
+    reminders: int
+    last_reminded_at: datetime | None
+    emails: list[str]
+    #: invited people who switched reminders off
+    opted_out: int
+
+
+class GroupRateOut(msgspec.Struct):
+    #: region | force_type | size_band
+    dimension: str
+    value: str
+    forces: int
+    submitted: int
+    in_progress: int
+    not_started: int
+    #: submitted / forces
+    rate: float
+
+
+class MonitorOut(msgspec.Struct):
+    round_id: int
+    status: str
+    submitted: int
+    in_progress: int
+    not_started: int
+    forces: list[ForceProgressOut]
+    groups: list[GroupRateOut]
+    #: submissions over time: a Plotly figure ({"data": […], "layout": {…}}; staff only)
+    figure: dict[str, Any]
+    #: ids of the forces that have not submitted
+    non_responders: list[int]
+
+
+def _refused(problem: RoundInputError) -> HTTPException:
+    """A step the round's state does not allow is a 409; a bad value, a 422 naming its field."""
+    if problem.field == "status":
+        return HTTPException(status_code=409, detail=problem.message)
+    return invalid({problem.field: problem.message})
+
+
+_LIFECYCLE = refusals(401, 403, 404, 409, 422, says={404: "There is no such round; nothing changed"})
+
+
+class RoundLifecycleApiController(Controller):
+    path = "/api/rounds"
+    guards = [requires_staff]
+    tags = ["rounds"]
+    cache_control = NO_STORE
+
+    @staticmethod
+    async def _round(round_id: int) -> RoundRow:
+        found = await get_round(round_id)
+        if found is None:
+            raise NotFoundException("No such round.")
+        return found
+
+    @post(
+        "/{round_id:int}/open",
+        summary="Open a draft or scheduled round now",
+        description="The invitations go out by mail at once (the forces' peer groups are taken again as they "
+        "are now). 409 unless the round is a draft or scheduled. Audited (`round.opened`)." + _CSRF,
+        status_code=200,
+        responses=_LIFECYCLE,
+    )
+    async def open_now(self, round_id: PathId, viewer: Injected[Viewer], settings: Injected[Settings]) -> OpenedNow:
+        await self._round(round_id)
+        invited, problem = await lifecycle.open_now(round_id, settings.secret_key, viewer)
+        if problem is not None:
+            raise _refused(problem)
+        return OpenedNow(round_id, invited)
+
+    @post(
+        "/{round_id:int}/schedule",
+        summary="Open a draft or scheduled round at a set time",
+        description="The schedule (run each minute by the mail worker) opens it then and sends the "
+        "invitations. Audited (`round.scheduled`)." + _CSRF,
+        status_code=200,
+        responses=_LIFECYCLE,
+    )
+    async def schedule(self, round_id: PathId, viewer: Injected[Viewer], data: JSONBody[ScheduleRequest]) -> RoundDates:
+        await self._round(round_id)
+        opens_at = data.opens_at if data.opens_at.tzinfo else data.opens_at.replace(tzinfo=UTC)
+        problem = await lifecycle.schedule(round_id, opens_at, viewer)
+        if problem is not None:
+            raise _refused(problem)
+        return await self._detail(round_id)
+
+    @post(
+        "/{round_id:int}/deadline",
+        summary="Extend a round's deadline",
+        description="A later closing date for a round not yet closed: links last longer and the reminder "
+        "schedule follows the new date. Audited (`round.deadline_extended`)." + _CSRF,
+        status_code=200,
+        responses=_LIFECYCLE,
+    )
+    async def deadline(self, round_id: PathId, viewer: Injected[Viewer], data: JSONBody[DeadlineRequest]) -> RoundDates:
+        await self._round(round_id)
+        try:
+            closes_at = closing_time(data.closes_on)
+        except OverflowError as exc:
+            raise invalid({"closes_on": "The closing date must be within the next hundred years."}) from exc
+        problem = await lifecycle.extend_deadline(round_id, closes_at, viewer)
+        if problem is not None:
+            raise _refused(problem)
+        return await self._detail(round_id)
+
+    @post(
+        "/{round_id:int}/forces",
+        summary="Add forces to a round",
+        description="For a round not yet closed: their peer groups are frozen for it and, if it is open, "
+        "their contacts are invited at once. Audited (`round.forces_added`)." + _CSRF,
+        status_code=200,
+        responses=_LIFECYCLE,
+    )
+    async def add_forces(
+        self, round_id: PathId, viewer: Injected[Viewer], settings: Injected[Settings], data: JSONBody[ForcesRequest]
+    ) -> ForcesAdded:
+        await self._round(round_id)
+        invited, problem = await lifecycle.add_forces(round_id, data.forces, settings.secret_key, viewer)
+        if problem is not None:
+            raise _refused(problem)
+        return ForcesAdded(round_id, invited)
+
+    @post(
+        "/{round_id:int}/reminders",
+        summary="Set a round's reminder schedule",
+        description="Reminders go `days` before the deadline, at most `cap` to each person, only to people "
+        "whose force has not submitted and who did not switch reminders off. Audited "
+        "(`round.reminders_set`)." + _CSRF,
+        status_code=200,
+        responses=_LIFECYCLE,
+    )
+    async def reminders(
+        self, round_id: PathId, viewer: Injected[Viewer], data: JSONBody[ReminderSchedule]
+    ) -> ReminderSchedule:
+        await self._round(round_id)
+        problem = await lifecycle.set_reminders(round_id, data.days, data.cap, viewer)
+        if problem is not None:
+            raise _refused(problem)
+        found = await self._round(round_id)
+        return ReminderSchedule(found.reminder_days, found.reminder_cap)
+
+    @post(
+        "/{round_id:int}/remind",
+        summary="Remind chosen forces now",
+        description="A reminder with their personal link to everyone invited at the chosen forces of an open "
+        "round, unless their force has submitted or they switched reminders off (no cap: staff chose). "
+        "Audited (`round.reminded`)." + _CSRF,
+        status_code=200,
+        responses=_LIFECYCLE,
+    )
+    async def remind(self, round_id: PathId, viewer: Injected[Viewer], data: JSONBody[ForcesRequest]) -> Reminded:
+        await self._round(round_id)
+        result = await remind_now(round_id, data.forces, viewer)
+        if result.problem is not None:
+            raise _refused(result.problem)
+        return Reminded(round_id, result.sent, result.opted_out)
+
+    @get(
+        "/{round_id:int}/monitor",
+        summary="The response monitor of a round",
+        description="Each force's state (submitted, in progress, not started), last activity and reminders; "
+        "rates by region, force type and size band; submissions over time as a Plotly figure; the "
+        "non-responders (staff only: raw figures, never shown to partners).",
+        responses=refusals(401, 403, 404),
+    )
+    async def monitor(self, round_id: PathId) -> MonitorOut:
+        found = await self._round(round_id)
+        shown = await round_monitor(round_id, found.opens_at)
+        return MonitorOut(
+            round_id=round_id,
+            status=found.status,
+            submitted=shown.totals["submitted"],
+            in_progress=shown.totals["in_progress"],
+            not_started=shown.totals["not_started"],
+            forces=[msgspec.convert(msgspec.structs.asdict(f), ForceProgressOut) for f in shown.forces],
+            groups=[msgspec.convert(msgspec.structs.asdict(g), GroupRateOut) for g in shown.groups],
+            figure=shown.figure,
+            non_responders=[f.force_id for f in shown.non_responders],
+        )
+
+    async def _detail(self, round_id: int) -> RoundDates:
+        found = await self._round(round_id)
+        return RoundDates(found.id, found.status, found.opens_at, found.closes_at)
+
+
+class InvitationLifecycleApiController(Controller):
+    path = "/api/invitations"
+    guards = [requires_staff]
+    tags = ["rounds"]
+    cache_control = NO_STORE
+
+    @post(
+        "/{invitation_id:int}/revoke",
+        summary="Revoke an invitation's link",
+        description="The link stops working at once (sessions opened with it end). "
+        "`POST /api/invitations/{id}/replace` reissues it and sends the new link. Audited "
+        "(`invitation.revoked`)." + _CSRF,
+        status_code=200,
+        responses=refusals(401, 403, 404, says={404: "There is no such invitation, or it is already revoked"}),
+    )
+    async def revoke(self, invitation_id: PathId, viewer: Injected[Viewer]) -> Revoked:
+        round_id = await lifecycle.revoke(invitation_id, viewer)
+        if round_id is None:
+            raise NotFoundException("No such invitation, or it is already revoked.")
+        return Revoked(invitation_id, round_id)

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from backend.i18n import Language, Shown
 from backend.responses.schemas import ResponseStatus, StatusCounts
+from backend.rounds.titles import shown_title
 
 if TYPE_CHECKING:  # the overview's parts; read models stay importable by the tables (no database code)
     from backend.analysis.summary import QuestionSummary
@@ -18,9 +20,10 @@ if TYPE_CHECKING:  # the overview's parts; read models stay importable by the ta
 
 
 class RoundStatus(StrEnum):
-    """draft → open → closed → published."""
+    """draft → scheduled (opens at a set time) or open → closed → published."""
 
     DRAFT = "draft"
+    SCHEDULED = "scheduled"
     OPEN = "open"
     CLOSED = "closed"
     PUBLISHED = "published"
@@ -30,7 +33,10 @@ class RoundRow(msgspec.Struct, frozen=True):
     """A round as stored."""
 
     id: int
+    #: in the questionnaire's default language
     title: str
+    #: the title in every language it was given in, the default's among them (`titles.py`)
+    titles: dict[str, str]
     #: the questionnaire version it asks
     version_id: int = msgspec.field(name="version")
     status: RoundStatus
@@ -40,13 +46,24 @@ class RoundRow(msgspec.Struct, frozen=True):
     min_group_size: int
     created_by: int | None
     created_at: datetime
+    #: reminders go this many days before the deadline (`reminders.py`) ...
+    reminder_days: list[int] = msgspec.field(default_factory=lambda: [7, 2])
+    #: ... at most this many to each person (0: no scheduled reminders)
+    reminder_cap: int = 2
+
+    def shown_title(self, language: Language, default_language: str) -> Shown:
+        """The title in `language`, else in the questionnaire's default language."""
+        return shown_title(language, self.titles, self.title, default_language)
 
 
 class RoundListing(msgspec.Struct, frozen=True):
     """A line of the list of rounds: the round, its questionnaire and its response counts."""
 
     id: int
+    #: in the questionnaire's default language
     title: str
+    #: the title in every language it was given in
+    titles: dict[str, str]
     status: RoundStatus
     opens_at: datetime | None
     closes_at: datetime | None
@@ -94,12 +111,20 @@ class InvitationContext(msgspec.Struct, frozen=True):
     force_id: int
     version_id: int
     round_status: RoundStatus
+    #: in the questionnaire's default language
     round_title: str
     closes_at: datetime | None
     force_name: str
     person_name: str
-    #: the person's preferred language
-    language: str
+    #: the person's preferred language; None until they choose one
+    language: str | None
+    #: the round's title in every language it was given in (only on the link's start page:
+    #: `services.peek_invitation`)
+    round_titles: dict[str, str] = {}
+
+    def shown_title(self, language: Language, default_language: str) -> Shown:
+        """The round's title in `language`, else in the questionnaire's default language."""
+        return shown_title(language, self.round_titles, self.round_title, default_language)
 
 
 class OpenedInvitation(msgspec.Struct, frozen=True):

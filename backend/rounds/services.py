@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import msgspec
@@ -10,8 +12,11 @@ import msgspec
 from backend.analysis.aggregates import aggregate_round
 from backend.analysis.summary import summarise
 from backend.audit.services import record
-from backend.database import execute, fetch, fetchrow
+from backend.database import execute, fetch, fetchrow, json_value
+from backend.i18n import SOURCE_LANGUAGE, Language, language_for
+from backend.mail.notices import queue_invitations
 from backend.partners.peer_groups import DIMENSIONS
+from backend.partners.schemas import PersonRow
 from backend.partners.services import current_groups, list_forces, respondents_at
 from backend.publication.disclosure import MIN_GROUP_SIZE_FLOOR
 from backend.responses.schemas import ResponseRow
@@ -27,6 +32,7 @@ from backend.rounds.schemas import (
     RoundStatus,
 )
 from backend.rounds.tables import Invitation, Round, RoundForce
+from backend.rounds.titles import stored_titles, title_problems
 from backend.security.roles import Viewer
 from backend.security.tokens import derive_token, hash_token, new_nonce, same_hash
 from backend.surveys import FREE_TEXT_TYPES, Survey, incomplete_message
@@ -41,7 +47,7 @@ LINK_GRACE = timedelta(days=60)
 LONGEST_ROUND = timedelta(days=100 * 365)
 
 LIST_ROUNDS = """
-SELECT r.id, r.title, r.status, r.opens_at, r.closes_at, r.min_group_size, r.created_at,
+SELECT r.id, r.title, r.titles, r.status, r.opens_at, r.closes_at, r.min_group_size, r.created_at,
        v.version_label, q.title AS questionnaire, q.slug,
        (SELECT count(DISTINCT i.force) FROM invitation i WHERE i.round = r.id) AS forces_invited,
        (SELECT count(*) FROM response x WHERE x.round = r.id AND x.status = 'submitted') AS submitted,
@@ -71,7 +77,8 @@ SELECT i.id, i.round AS round_id, i.person AS person_id, i.force AS force_id, r.
 _INVITATION_FROM = """
 FROM invitation i JOIN round r ON r.id = i.round JOIN force f ON f.id = i.force JOIN person p ON p.id = i.person"""
 _INVITATION = _INVITATION_COLUMNS + _INVITATION_FROM
-INVITATION_BY_TOKEN = _INVITATION + " WHERE i.token_hash = $1"
+#: With the round's title in every language (the link's start page shows it).
+INVITATION_BY_TOKEN = _INVITATION_COLUMNS + ", r.titles AS round_titles" + _INVITATION_FROM + " WHERE i.token_hash = $1"
 #: Only while the link the session was opened with (its hash, $2) is still the invitation's
 #: and usable.
 _USABLE_LINK = " WHERE i.id = $1 AND i.token_hash = $2 AND i.revoked_at IS NULL AND i.expires_at > now()"
@@ -101,43 +108,111 @@ class RoundInputError(ValueError):
 
 @dataclass(frozen=True)
 class NewRound:
+    #: in the questionnaire's default language
     title: str
     version_id: int
     force_ids: list[int]
     min_group_size: int
     closes_at: datetime | None
+    #: the title in other languages, {language: title} (`titles.py`); empty ones are left out
+    titles: Mapping[str, str] = field(default_factory=dict)
+    #: when it opens (invitations go out then: `lifecycle.open_due_rounds`); None: at once
+    opens_at: datetime | None = None
+    #: kept as a draft: nobody is invited until staff open or schedule it
+    draft: bool = False
+    #: reminders this many days before the deadline, at most `reminder_cap` per person
+    reminder_days: tuple[int, ...] = (7, 2)
+    reminder_cap: int = 2
 
 
 def check_new_round(
-    data: NewRound, min_floor: int, known_forces: set[int], now: datetime, survey: Survey | None = None
+    data: NewRound,
+    min_floor: int,
+    known_forces: set[int],
+    now: datetime,
+    survey: Survey | None = None,
+    language: Language | None = None,
 ) -> list[RoundInputError]:
-    """Every problem with a new round; `survey` (the chosen version) must be fully translated."""
+    """Every problem with a new round, in `language` (English unless given); `survey` (the
+    chosen version) must be fully translated."""
+    words = language or language_for(SOURCE_LANGUAGE)
     errors = []
-    if survey is not None and (incomplete := incomplete_message(survey)):
+    if survey is not None and (incomplete := incomplete_message(survey, words)):
         errors.append(RoundInputError("version", incomplete))
     if not data.title.strip():
-        errors.append(RoundInputError("title", "Enter a title for the round."))
+        errors.append(RoundInputError("title", words.gettext("Enter a title for the round.")))
     elif len(data.title) > 300:
-        errors.append(RoundInputError("title", "Use 300 characters or fewer for the title."))
+        errors.append(RoundInputError("title", words.gettext("Use 300 characters or fewer for the title.")))
     if not data.force_ids:
-        errors.append(RoundInputError("forces", "Choose at least one force to invite."))
+        errors.append(RoundInputError("forces", words.gettext("Choose at least one force to invite.")))
     elif not set(data.force_ids) <= known_forces:
-        errors.append(RoundInputError("forces", "One of the chosen forces does not exist."))
+        errors.append(RoundInputError("forces", words.gettext("One of the chosen forces does not exist.")))
     if data.min_group_size < min_floor:
         errors.append(
             RoundInputError(
                 "min_group_size",
-                f"The minimum group size must be at least {min_floor}, so that a force "
-                "subtracting its own answer still faces at least two others.",
+                words.gettext(
+                    "The minimum group size must be at least %(floor)d, so that a force "
+                    "subtracting its own answer still faces at least two others.",
+                    floor=min_floor,
+                ),
             )
         )
     elif data.min_group_size > 100:
-        errors.append(RoundInputError("min_group_size", "The minimum group size must be 100 or less."))
+        errors.append(RoundInputError("min_group_size", words.gettext("The minimum group size must be 100 or less.")))
+    if data.opens_at is not None and data.opens_at <= now:
+        errors.append(RoundInputError("opens_at", words.gettext("The opening time must be in the future.")))
+    elif data.opens_at is not None and data.closes_at is not None and data.opens_at >= data.closes_at:
+        errors.append(RoundInputError("opens_at", words.gettext("The round must open before its closing date.")))
+    errors += schedule_problems(data.reminder_days, data.reminder_cap, words)
     if data.closes_at is not None and data.closes_at <= now:
-        errors.append(RoundInputError("closes_on", "The closing date must be in the future."))
+        errors.append(RoundInputError("closes_on", words.gettext("The closing date must be in the future.")))
     elif data.closes_at is not None and data.closes_at > now + LONGEST_ROUND:
-        errors.append(RoundInputError("closes_on", "The closing date must be within the next hundred years."))
+        errors.append(
+            RoundInputError("closes_on", words.gettext("The closing date must be within the next hundred years."))
+        )
     return errors
+
+
+#: The most reminders a schedule may have, and the farthest before the deadline one may go.
+MOST_REMINDERS = 10
+LONGEST_REMINDER_DAYS = 365
+
+
+def schedule_problems(days: Sequence[int], cap: int, words: Language) -> list[RoundInputError]:
+    """What is wrong with a reminder schedule: days before the deadline, and a cap per person."""
+    errors = []
+    if len(days) > MOST_REMINDERS or any(d < 0 or d > LONGEST_REMINDER_DAYS for d in days):
+        errors.append(
+            RoundInputError(
+                "reminder_days",
+                words.gettext(
+                    "Give at most %(most)d numbers of days before the deadline, each from 0 to %(days)d.",
+                    most=MOST_REMINDERS,
+                    days=LONGEST_REMINDER_DAYS,
+                ),
+            )
+        )
+    if cap < 0 or cap > MOST_REMINDERS:
+        errors.append(
+            RoundInputError(
+                "reminder_cap",
+                words.gettext("The number of reminders per person must be from 0 to %(most)d.", most=MOST_REMINDERS),
+            )
+        )
+    return errors
+
+
+def opening_time(text: str) -> datetime:
+    """A moment typed as YYYY-MM-DDTHH:MM (a `datetime-local` field; a space will do), in UTC.
+    ValueError when it is not one."""
+    moment = datetime.fromisoformat(text.strip().replace(" ", "T"))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def reminder_days(text: str) -> list[int]:
+    """ "7, 2" as [7, 2]; ValueError unless whole numbers separated by commas or spaces."""
+    return [int(part) for part in text.replace(",", " ").split()]
 
 
 def closing_time(day: date) -> datetime:
@@ -145,19 +220,27 @@ def closing_time(day: date) -> datetime:
     return datetime.combine(day, time(23, 59), tzinfo=UTC)
 
 
-async def new_round_problems(data: NewRound, min_group_size_floor: int) -> list[RoundInputError]:
+async def new_round_problems(
+    data: NewRound, min_group_size_floor: int, language: Language | None = None
+) -> list[RoundInputError]:
     """Every problem with a new round, against what is stored now (the page and the API check
     the same way): a stored, fully translated version; known forces; a minimum group size of at
-    least the configured floor (`MIN_GROUP_SIZE_FLOOR` at the least)."""
+    least the configured floor (`MIN_GROUP_SIZE_FLOOR` at the least). In `language` (English
+    unless given: the JSON API)."""
+    words = language or language_for(SOURCE_LANGUAGE)
     problems = []
     survey = None
     if data.version_id in {v.id for v in await list_versions()}:
         survey = await load_version(data.version_id)
     else:
-        problems.append(RoundInputError("version", "Choose a questionnaire version."))
+        problems.append(RoundInputError("version", words.gettext("Choose a questionnaire version.")))
     known = {f.id for f in await list_forces()}
     floor = max(min_group_size_floor, MIN_GROUP_SIZE_FLOOR)
-    return problems + check_new_round(data, floor, known, datetime.now(UTC), survey)
+    problems += check_new_round(data, floor, known, datetime.now(UTC), survey, words)
+    default, languages = (survey.default_language, survey.languages) if survey else (None, ())
+    for problem in title_problems(data.title, data.titles, default, languages):
+        problems.append(RoundInputError(problem.field, problem.worded(words)))
+    return problems
 
 
 def invitation_token(secret_key: str, nonce: str) -> str:
@@ -169,55 +252,96 @@ def invitation_url(base_url: str, secret_key: str, nonce: str) -> str:
 
 
 async def open_round(data: NewRound, secret_key: str, creator: Viewer | None) -> tuple[int, int]:
-    """Create an open round with an invitation for every respondent at the chosen forces, and
-    freeze the chosen forces' peer groups for it; returns (round id, invitations made)."""
+    """Create a round and freeze the chosen forces' peer groups for it: open at once, with an
+    invitation for every respondent at the chosen forces; or scheduled (`opens_at`: invitations
+    go out when it opens, `lifecycle.open_due_rounds`); or a draft. Returns (round id,
+    invitations made)."""
     now = datetime.now(UTC)
+    default_language = (await load_version(data.version_id)).default_language
+    if data.draft:
+        status = RoundStatus.DRAFT
+    elif data.opens_at is not None and data.opens_at > now:
+        status = RoundStatus.SCHEDULED
+    else:
+        status = RoundStatus.OPEN
     async with Round._meta.db.transaction():
         rows = await Round.insert(
             Round(
                 title=data.title.strip(),
+                titles=json.dumps(stored_titles(data.title, data.titles, default_language)),
                 version=data.version_id,
-                status=RoundStatus.OPEN,
-                opens_at=now,
+                status=status,
+                opens_at=now if status == RoundStatus.OPEN else data.opens_at,
                 closes_at=data.closes_at,
                 min_group_size=data.min_group_size,
+                reminder_days=json.dumps(sorted(set(data.reminder_days), reverse=True)),
+                reminder_cap=data.reminder_cap,
                 created_by=creator.person_id if creator else None,
             )
         ).returning(Round.id)
         round_id: int = rows[0]["id"]
         await _freeze_groups(round_id, data.force_ids)
-        people = await respondents_at(data.force_ids)
-        expires = (data.closes_at or now) + LINK_GRACE
-        invitations = []
-        for person in people:
-            nonce = new_nonce()
-            invitations.append(
-                Invitation(
-                    round=round_id,
-                    person=person.id,
-                    force=person.force_id,
-                    nonce=nonce,
-                    token_hash=hash_token(invitation_token(secret_key, nonce)),
-                    expires_at=expires,
-                )
+        invited = await invite_forces(round_id, data.force_ids, data.closes_at, secret_key) if status == "open" else 0
+    return round_id, invited
+
+
+async def invite_forces(round_id: int, force_ids: list[int], closes_at: datetime | None, secret_key: str) -> int:
+    """An invitation for every respondent at these forces who has none in the round yet, each
+    queued by mail with its personal link (in the caller's transaction); returns how many."""
+    already = {r["person"] for r in await Invitation.select(Invitation.person).where(Invitation.round == round_id)}
+    people = [p for p in await respondents_at(force_ids) if p.id not in already]
+    return len(await invite_people(round_id, people, closes_at, secret_key))
+
+
+async def invite_people(
+    round_id: int, people: Sequence[PersonRow], closes_at: datetime | None, secret_key: str
+) -> list[int]:
+    """An invitation for each of these people at their force (a lead respondent's colleague:
+    `responses/colleagues.py`), each queued by mail with its personal link; their ids."""
+    now = datetime.now(UTC)
+    expires = (closes_at or now) + LINK_GRACE
+    invitations = []
+    for person in people:
+        nonce = new_nonce()
+        invitations.append(
+            Invitation(
+                round=round_id,
+                person=person.id,
+                force=person.force_id,
+                nonce=nonce,
+                token_hash=hash_token(invitation_token(secret_key, nonce)),
+                expires_at=expires,
             )
-        if invitations:
-            await Invitation.insert(*invitations)
-    return round_id, len(invitations)
+        )
+    if not invitations:
+        return []
+    made = await Invitation.insert(*invitations).returning(Invitation.id)
+    ids = [int(row["id"]) for row in made]
+    # Each invitation by mail, with its personal link: queued in this transaction.
+    await queue_invitations(ids)
+    return ids
 
 
 async def start_round(data: NewRound, secret_key: str, actor: Viewer) -> tuple[int, int]:
     """`open_round` for a person, written to the audit trail (the page and the API); returns
     (round id, invitations made)."""
     round_id, invited = await open_round(data, secret_key, actor)
-    await record(actor, "round.opened", f"round:{round_id}", forces=data.force_ids, invitations=invited)
+    found = await get_round(round_id)
+    if found is not None and found.status == RoundStatus.OPEN:
+        await record(actor, "round.opened", f"round:{round_id}", forces=data.force_ids, invitations=invited)
+    elif found is not None:
+        opens = found.opens_at.isoformat() if found.opens_at else None
+        await record(actor, f"round.{found.status}", f"round:{round_id}", forces=data.force_ids, opens_at=opens)
     return round_id, invited
 
 
 async def _freeze_groups(round_id: int, force_ids: list[int]) -> None:
     """One `round_force` row per chosen force (with respondents or not): the round's results
-    are grouped by these values, so a force cannot change its groups once the round is open."""
-    groups = await current_groups(force_ids)
+    are grouped by these values, so a force cannot change its groups once the round is open.
+    A force already in the round keeps its row (`lifecycle.refreeze_groups` refreshes them
+    when a scheduled round opens)."""
+    known = {r["force"] for r in await RoundForce.select(RoundForce.force).where(RoundForce.round == round_id)}
+    groups = {f: v for f, v in (await current_groups(force_ids)).items() if f not in known}
     if groups:
         await RoundForce.insert(
             *(
@@ -243,11 +367,12 @@ async def round_groups(round_id: int) -> dict[int, dict[str, str]]:
 
 
 async def list_rounds() -> list[RoundListing]:
-    return msgspec.convert(await fetch(LIST_ROUNDS), list[RoundListing])
+    rows = [{**row, "titles": json_value(row["titles"])} for row in await fetch(LIST_ROUNDS)]
+    return msgspec.convert(rows, list[RoundListing])
 
 
 async def get_round(round_id: int) -> RoundRow | None:
-    row = await Round.select().where(Round.id == round_id).first()
+    row = await Round.select().where(Round.id == round_id).output(load_json=True).first()
     return None if row is None else msgspec.convert(row, RoundRow)
 
 
@@ -269,9 +394,12 @@ async def linked_invitations(round_id: int, base_url: str, secret_key: str) -> l
     ]
 
 
-async def round_overview(round_id: int, base_url: str, secret_key: str) -> RoundOverview | None:
+async def round_overview(
+    round_id: int, base_url: str, secret_key: str, language: Language | None = None
+) -> RoundOverview | None:
     """What staff see of a round: who is invited (with their personal links), response counts,
-    a summary per question and the published versions; None when there is no such round."""
+    a summary per question (in `language`: English unless given) and the published versions;
+    None when there is no such round."""
     # Publishing builds on rounds (its services read them), so it is imported here, not above.
     from backend.publication.services import publication_versions
 
@@ -288,7 +416,7 @@ async def round_overview(round_id: int, base_url: str, secret_key: str) -> Round
         invitations=invitations,
         forces_invited=len({inv.force_id for inv in invitations}),
         counts=await response_counts(round_id),
-        summary=summarise(survey, raw, await text_answers(round_id, text_ids)),
+        summary=summarise(survey, raw, await text_answers(round_id, text_ids), language),
         versions=await publication_versions(round_id),
     )
 
@@ -321,6 +449,7 @@ async def _usable_invitation(token: str) -> tuple[InvitationContext, str]:
         or row["expires_at"] <= datetime.now(UTC)
     ):
         raise InvitationRefused(LINK_REFUSED)
+    row["round_titles"] = json_value(row["round_titles"])
     return msgspec.convert(row, InvitationContext), digest
 
 
@@ -355,19 +484,26 @@ async def respondent_context(invitation_id: int, link_hash: str) -> tuple[Invita
 
 
 async def replace_invitation(invitation_id: int, secret_key: str) -> int | None:
-    """Give an invitation a new link; the old one stops working. Returns the invitation's round
+    """Give an invitation a new link (also a revoked one: reissued), and send it; the old one
+    stops working. Returns the invitation's round
     (None: there is no such invitation, and nothing changed)."""
     nonce = new_nonce()
-    rows = (
-        await Invitation.update(
-            {
-                Invitation.nonce: nonce,
-                Invitation.token_hash: hash_token(invitation_token(secret_key, nonce)),
-            }
+    async with Invitation._meta.db.transaction():
+        rows = (
+            await Invitation.update(
+                {
+                    Invitation.nonce: nonce,
+                    Invitation.token_hash: hash_token(invitation_token(secret_key, nonce)),
+                    # a revoked invitation is given back a link: reissued
+                    Invitation.revoked_at: None,
+                }
+            )
+            .where(Invitation.id == invitation_id)
+            .returning(Invitation.round)
         )
-        .where(Invitation.id == invitation_id)
-        .returning(Invitation.round)
-    )
+        if rows:
+            # The new link by mail (the old one, already sent, no longer works).
+            await queue_invitations([invitation_id])
     return int(rows[0]["round"]) if rows else None
 
 

@@ -1,4 +1,4 @@
-from piccolo.columns import ForeignKey, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns import JSONB, Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.constraints import Unique
 from piccolo.table import Table
@@ -12,14 +12,22 @@ class Round(Table, tablename="round"):
     """One run of a questionnaire version: who is invited, when, and its disclosure settings."""
 
     id: Serial
+    #: the title in the questionnaire's default language (staff pages, reports, the JSON API)
     title = Varchar(length=300)
+    #: the title in every language it was given in, {language: title}, the default language's
+    #: among them: partners and respondents read theirs, else the default (`rounds/titles.py`)
+    titles = JSONB(default={})
     version = ForeignKey(references=QuestionnaireVersion, null=False)
-    #: a `schemas.RoundStatus`: draft → open → closed → published
+    #: a `schemas.RoundStatus`: draft → scheduled or open → closed → published
     status = Varchar(length=20, default=RoundStatus.DRAFT.value, index=True)
     opens_at = Timestamptz(null=True, default=None)
     closes_at = Timestamptz(null=True, default=None)
     #: Groups with fewer responding forces than this are suppressed in published results.
     min_group_size = Integer(default=5)
+    #: Reminders go this many days before the deadline (`reminders.py`), e.g. [7, 2] ...
+    reminder_days = JSONB(default=[7, 2])
+    #: ... at most this many to each person in the round (0: no scheduled reminders).
+    reminder_cap = Integer(default=2)
     created_by = ForeignKey(references=Person, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
 
@@ -57,3 +65,22 @@ class RoundForce(Table, tablename="round_force"):
     size_band = Varchar(length=40)
 
     unique_round_force = Unique([round, force])
+
+
+class Reminder(Table, tablename="reminder"):
+    """A reminder sent to one invited person (`reminders.py`): by the schedule (`slot`: which
+    step of which deadline, e.g. `7d@2027-01-28T23:59:00+00:00`) or by staff ("remind now",
+    `slot` unique to that action). One row per invitation and slot: a schedule that runs twice
+    sends once."""
+
+    id: Serial
+    round = ForeignKey(references=Round, null=False)
+    invitation = ForeignKey(references=Invitation, null=False)
+    person = ForeignKey(references=Person, null=False)
+    slot = Varchar(length=80)
+    #: sent by staff ("remind now") rather than by the schedule
+    manual = Boolean(default=False)
+    sent_by = ForeignKey(references=Person, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+    one_per_slot = Unique([invitation, slot])

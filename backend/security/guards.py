@@ -7,14 +7,24 @@ from __future__ import annotations
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, TooManyRequestsException
 from litestar.handlers.base import BaseRouteHandler
 
 from backend.audit.refusals import refused
 from backend.i18n import N_
 from backend.partners.schemas import PersonRow
 from backend.partners.services import active_person
+from backend.security.api_tokens import TokenScope, use_token
+from backend.security.bearer import BEARER_KEY
+from backend.security.rate_limits import address_of, bucket, count_attempt, current_wait
 from backend.security.roles import PERSON_KEY, Viewer
+from backend.settings import get_settings
+
+#: The key in the request's state of the API token a request was authenticated with.
+TOKEN_KEY = "api_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BAD_TOKEN = N_("This API token is not valid: it may be mistyped, revoked or expired.")
+READ_ONLY_TOKEN = N_("This API token can only read: use a token with the write scope.")
 
 
 def viewer_of(person: PersonRow) -> Viewer:
@@ -36,11 +46,41 @@ async def load_viewer(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer 
     viewer = None
     session = connection.scope.get("session") or {}
     person_id = session.get(PERSON_KEY) if isinstance(session, dict) else None
-    if isinstance(person_id, int):
+    if BEARER_KEY in state:  # an /api/ request with a token: the token alone says who
+        viewer = await _token_viewer(connection, state[BEARER_KEY])
+    elif isinstance(person_id, int):
         person = await active_person(person_id)
         viewer = None if person is None else viewer_of(person)
     state["viewer"] = viewer
     return viewer
+
+
+async def _token_viewer(connection: ASGIConnection[Any, Any, Any, Any], token: str) -> Viewer:
+    """The person of a live API token. A wrong token counts against the client's address as a
+    failed sign-in does (ADDRESS_RATE_LIMIT a minute, then 429); a read token refuses any
+    method but GET and HEAD."""
+    settings = getattr(connection.app.state, "settings", None) or get_settings()
+    buckets = [bucket("token-address", address_of(connection.scope), settings.address_rate_limit)]
+    wait = await current_wait(buckets)
+    if wait is not None:
+        raise TooManyRequestsException(headers={"retry-after": str(wait)})
+    holder = await use_token(token)
+    if holder is None:
+        wait = await count_attempt(buckets)
+        if wait is not None:
+            raise TooManyRequestsException(headers={"retry-after": str(wait)})
+        raise NotAuthorizedException(BAD_TOKEN, headers={"www-authenticate": 'Bearer error="invalid_token"'})
+    if holder.scope != TokenScope.WRITE and connection.scope.get("method", "GET") not in SAFE_METHODS:
+        raise PermissionDeniedException(READ_ONLY_TOKEN)
+    connection.state[TOKEN_KEY] = holder
+    return viewer_of(holder.person)
+
+
+async def requires_session(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Signed in with a session, not an API token (making and revoking tokens)."""
+    await _signed_in(connection)
+    if BEARER_KEY in connection.state:
+        raise PermissionDeniedException(N_("Manage API tokens signed in, not with a token."))
 
 
 async def _signed_in(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer:

@@ -69,6 +69,11 @@ DELETE FROM rate_limit_counter WHERE key IN (
 """
 
 
+#: Seconds until the fullest of some buckets lets attempts through again (no row: none is full).
+WAIT = """SELECT max(greatest(1, ceil(extract(epoch FROM reset_at - now())))::int) AS retry_after
+FROM rate_limit_counter WHERE key = ANY($1::varchar[]) AND reset_at > now() AND hits >= $2"""
+
+
 @dataclass(frozen=True)
 class Bucket:
     key: str
@@ -86,6 +91,17 @@ async def count_attempt(buckets: Sequence[Bucket], window: int = WINDOW) -> int 
     rows = await fetch(COUNT, window, [b.key for b in ordered])
     limits = {b.key: b.limit for b in ordered}
     waits = [row["retry_after"] for row in rows if row["hits"] > limits[row["key"]]]
+    return max(waits) if waits else None
+
+
+async def current_wait(buckets: Sequence[Bucket]) -> int | None:
+    """Without counting: None when no bucket has reached its limit, else the seconds to wait.
+    (For attempts counted only when they fail: API tokens.)"""
+    waits = []
+    for b in buckets:
+        row = await fetch(WAIT, [b.key], b.limit)
+        if row and row[0]["retry_after"] is not None:
+            waits.append(int(row[0]["retry_after"]))
     return max(waits) if waits else None
 
 
@@ -122,11 +138,12 @@ async def buckets_for(request: Request[Any, Any, Any], settings: Settings) -> li
         elif path.startswith("/sign-in/link/"):
             buckets.append(bucket("sign-in-link", path.removeprefix("/sign-in/link/"), settings.sign_in_rate_limit))
         return buckets
-    if method in ("GET", "HEAD", "POST") and path.startswith("/r/"):
-        return [
-            bucket("link-address", address, settings.address_rate_limit),
-            bucket("link", path.removeprefix("/r/"), settings.sign_in_rate_limit),
-        ]
+    for prefix in ("/r/", "/reminders/off/"):  # personal links: tried one by one by a guesser
+        if method in ("GET", "HEAD", "POST") and path.startswith(prefix):
+            return [
+                bucket("link-address", address, settings.address_rate_limit),
+                bucket("link", path.removeprefix(prefix), settings.sign_in_rate_limit),
+            ]
     return []
 
 

@@ -35,7 +35,7 @@ class Viewer:
     role: Role
     force_id: int | None
     can_respond: bool
-    language: str
+    language: str | None
 
     @property
     def is_staff(self) -> bool:

@@ -34,3 +34,21 @@ class RateLimitCounter(Table, tablename="rate_limit_counter"):
     key = Varchar(length=100, primary_key=True)
     hits = Integer()
     reset_at = Timestamptz(index=True)
+
+
+class ApiToken(Table, tablename="api_token"):
+    """A personal API token of a staff member (`Authorization: Bearer …` on /api/ routes); only
+    its SHA-256 is stored, so it is shown once, when made (`security/api_tokens.py`)."""
+
+    id: Serial
+    person = ForeignKey(references=Person, null=False)
+    name = Varchar(length=100)
+    #: read (GET only) | write (every method)
+    scope = Varchar(length=10)
+    token_hash = Varchar(length=64, unique=True)
+    #: the first characters of the token, so that its owner can tell tokens apart
+    prefix = Varchar(length=12)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(null=True, default=None)
+    last_used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)

@@ -17,7 +17,7 @@ from backend.surveys.answers.checks import (
 )
 from backend.surveys.answers.describe import describe
 from backend.surveys.answers.display import answer_codes_with_labels, answer_text, choice_options
-from backend.surveys.answers.fields import Answers, first_field
+from backend.surveys.answers.fields import Answers, first_field, other_key
 from backend.surveys.answers.forms import answer_to_form
 from backend.surveys.format.conditions import condition_to_data, evaluate, referenced_questions
 from backend.surveys.format.diff import diff_surveys
@@ -63,6 +63,7 @@ __all__ = [
     "load_text",
     "matrix_codes",
     "merge",
+    "other_key",
     "parse_definition",
     "rank_positions",
     "read_page",

@@ -19,6 +19,11 @@ class VersionRow(msgspec.Struct, frozen=True):
     source_name: str
     #: the questionnaire's
     slug: str
+    #: the questionnaire's title in its default language
     title: str
     purpose: str
     rounds: int
+    #: this version's title in each of its languages, and its default language (pages show
+    #: the title in the reader's language: `language.text(v.titles, v.default_language)`)
+    titles: dict[str, str] = {}
+    default_language: str = "en"

@@ -9,7 +9,7 @@ from pathlib import Path
 import asyncpg
 import msgspec
 
-from backend.database import fetch
+from backend.database import fetch, json_value
 from backend.surveys.format.files import LocatedProblem, definition_files, load_file
 from backend.surveys.format.model import Survey
 from backend.surveys.format.normal_form import content_hash, survey_to_data
@@ -112,14 +112,16 @@ async def load_version(version_id: int) -> Survey:
 
 LIST_VERSIONS = """
 SELECT v.id, v.version_label, v.content_hash, v.loaded_at, v.source_name, q.slug, q.title, q.purpose,
-       (SELECT count(*) FROM round r WHERE r.version = v.id) AS rounds
+       (SELECT count(*) FROM round r WHERE r.version = v.id) AS rounds,
+       v.definition->'title' AS titles, coalesce(v.definition->>'default_language', 'en') AS default_language
 FROM questionnaire_version v JOIN questionnaire q ON q.id = v.questionnaire
 ORDER BY q.slug, v.id DESC"""
 
 
 async def list_versions() -> list[VersionRow]:
     """Every version, newest first, with its questionnaire and how many rounds use it."""
-    return msgspec.convert(await fetch(LIST_VERSIONS), list[VersionRow])
+    rows = await fetch(LIST_VERSIONS)
+    return msgspec.convert([{**r, "titles": json_value(r["titles"]) or {}} for r in rows], list[VersionRow])
 
 
 async def latest_versions() -> list[VersionRow]:

@@ -135,7 +135,9 @@ def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException)
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return Redirect(path=f"/sign-in?next={quote(target)}")  # type: ignore[return-value]
         return _page(request, 401, TITLES[401], SESSION_ENDED)
-    return Response({"status_code": 401, "detail": exc.detail}, status_code=401, media_type=MediaType.JSON)
+    return Response(
+        {"status_code": 401, "detail": exc.detail}, status_code=401, media_type=MediaType.JSON, headers=exc.headers
+    )
 
 
 def permission_denied(request: Request[Any, Any, Any], exc: PermissionDeniedException) -> Response[Any]:

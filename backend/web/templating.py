@@ -16,7 +16,7 @@ in `PAGE_LANGUAGE`, else English."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from jinja2 import Environment, pass_context
@@ -76,6 +76,17 @@ def _number(context: Context, value: Any, decimals: int | None = None) -> str:
 @pass_context
 def _percent(context: Context, value: Any, decimals: int | None = None) -> str:
     return page_language(context).percent(value, decimals) if value is not None else ""
+
+
+def translating(function: Callable[..., str]) -> Callable[..., str]:
+    """A template function from one that returns an English message (`N_`-marked where it is
+    written): its result shown in the page's language (`group_label("region", "africa")`)."""
+
+    @pass_context
+    def translated(context: Context, *args: Any) -> str:
+        return page_language(context).translations.gettext(function(*args))
+
+    return translated
 
 
 def install_i18n(environment: Environment) -> None:

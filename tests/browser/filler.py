@@ -6,8 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 
-def answer_visible_questions(page: Any) -> list[str]:
-    """Fill every visible question on the page; return the ids answered."""
+def answer_visible_questions(
+    page: Any, short: str = "An example", long: str = "An example of practice,\non two lines."
+) -> list[str]:
+    """Fill every visible question on the page (free text with `short` and `long`); return the
+    ids answered."""
     answered = []
     for block in page.locator(".question[data-question]").all():
         if not block.is_visible():
@@ -38,8 +41,8 @@ def answer_visible_questions(page: Any) -> list[str]:
             for part, value in zip(block.locator("input").all(), ("1", "6", "2015"), strict=True):
                 part.fill(value)
         elif qtype == "short_text":
-            block.locator("input").fill("An example")
+            block.locator("input").fill(short)
         elif qtype == "long_text":
-            block.locator("textarea").fill("An example of practice,\non two lines.")
+            block.locator("textarea").fill(long)
         answered.append(qid)
     return answered

@@ -39,9 +39,9 @@ class Setup:
 
 @pytest.fixture(scope="module")
 def setup(server: Server) -> Setup:
-    """Seven forces invited to one round, each test answering for its own; force 5 has a
+    """Eight forces invited to one round, each test answering for its own; force 5 has a
     second respondent, a colleague, whose saves the first one sees."""
-    world = server.run(lambda: make_world(SURVEYS, forces=7))
+    world = server.run(lambda: make_world(SURVEYS, forces=8))
     colleague = server.run(
         lambda: create_person(
             "colleague@force5.example.org", COLLEAGUE, "partner", force_id=world.force_ids[5], can_respond=True
@@ -269,7 +269,7 @@ def test_dates_in_day_month_and_year_boxes(server: Server, browser: Any, setup: 
     assert "The month must be a number from 1 to 12." in attempt("27", "13", "2019")
     assert "The year must have 4 digits" in attempt("27", "3", "19")
     assert "The date must be a real date" in attempt("31", "2", "2019")
-    assert "Enter a date on or after 1990-01-01." in attempt("27", "3", "1989")
+    assert "Enter a date on or after January 1, 1990." in attempt("27", "3", "1989")
     assert attempt("27", "3", "2019") == ""
     assert page.url.endswith("/respond/section/measurement")
     assert stored(server, round_id, force_ids[4]).answers["strategy_adopted"] == "2019-03-27"
@@ -315,3 +315,30 @@ def test_receipt_has_a_reference_and_a_printable_copy(server: Server, browser: A
     expect(page.locator(".no-print")).to_be_hidden()
     expect(labels.first).to_be_visible()
     assert not page.js_errors
+
+
+def test_a_number_that_reads_two_ways_is_asked_about(server: Server, browser: Any, setup: Setup) -> None:
+    """Issue 9: "1,500" typed in English was stored as 1.5. Now it is 1500, as English writes it;
+    "1.500", which an English reader may take for either, is asked about (by the autosave and by
+    the page), and nothing is stored for it until the respondent says which."""
+    urls, round_id, force_ids = setup.urls, setup.round_id, setup.force_ids
+    page = open_page(browser)
+    start(page, urls[7])
+    page.goto(page.url + "/section/resources")
+    page.locator("#question-has_market_analysts").get_by_label("Yes").check()
+    count = page.locator('[id="market_analyst_count"]')
+    count.fill("1.500")
+    question = "Did you mean 1,500 or 1.5? Enter it as 1500 or 1.5."
+    expect(page.locator("[data-autosave-status]")).to_have_text(f"Not saved yet: {question}", timeout=10000)
+    page.get_by_role("button", name="Save and come back later").click()
+    assert question in page.locator(".error-summary").inner_text()
+    assert page.locator('[id="market_analyst_count-error"]').inner_text().endswith(question)
+    assert count.input_value() == "1.500"  # as typed
+    assert_accessible(page, "a number asked about")
+    assert "market_analyst_count" not in stored(server, round_id, force_ids[7]).answers
+    count.fill("1,500")
+    page.get_by_role("button", name="Save and come back later").click()
+    assert page.url.endswith("/respond?saved=1")
+    assert stored(server, round_id, force_ids[7]).answers["market_analyst_count"] == 1500
+    page.goto(page.url.replace("/respond?saved=1", "/respond/section/resources"))
+    assert count.input_value() == "1500"  # shown again in a form that reads one way only

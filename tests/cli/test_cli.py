@@ -195,6 +195,7 @@ def _demo_twice(data_dir: Path) -> None:
             assert "Serving on" in output, output
             assert ("demo data created" if attempt == 0 else "demo data already present (kept)") in output
             assert "admin@practice-exchange.test / demo-admin-password" in output
+            assert "docs/examples/newcomer-forces.csv" in output  # the newcomer's path (docs/newcomer.md)
             for _ in range(50):
                 try:
                     if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:

@@ -25,7 +25,7 @@ def compose() -> dict:  # type: ignore[type-arg]
 
 def test_compose_services() -> None:
     services = compose()["services"]
-    assert set(services) == {"postgres", "app", "mailpit"}
+    assert set(services) == {"postgres", "app", "worker", "mailpit"}
     pg = services["postgres"]
     assert "pgdata:/var/lib/postgresql/data" in pg["volumes"]
     assert "pg_isready" in " ".join(pg["healthcheck"]["test"])
@@ -37,6 +37,18 @@ def test_compose_services() -> None:
     assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")  # compose refuses to start without one
     assert env["SMTP_HOST"] == "mailpit"
     assert "pgdata" in compose()["volumes"]
+
+
+def test_compose_worker_sends_the_apps_mail() -> None:
+    services = compose()["services"]
+    worker, app = services["worker"], services["app"]
+    assert worker["command"] == ["practice-exchange", "worker"]
+    assert worker["build"] == app["build"]
+    # After the app has migrated (its healthcheck passes), with the same database and secret.
+    assert worker["depends_on"] == {"app": {"condition": "service_healthy"}}
+    for name in ("DATABASE_URL", "SECRET_KEY", "BASE_URL", "MAIL_FROM"):
+        assert worker["environment"][name] == app["environment"][name], name
+    assert worker["environment"]["SMTP_HOST"] == "${SMTP_HOST:-mailpit}"
 
 
 def test_compose_trusts_forwarded_for_from_its_own_network_only() -> None:

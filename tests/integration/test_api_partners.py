@@ -171,7 +171,7 @@ async def test_own_account_password_and_language(client: httpx.AsyncClient, surv
         email,
         "partner",
         world.force_ids[0],
-        "en",
+        None,  # until they choose one: their browser's language applies
     )
 
     new = "lantern orchard pebble"
@@ -202,7 +202,7 @@ async def test_own_account_password_and_language(client: httpx.AsyncClient, surv
     assert refused.json()["extra"] == [
         {"key": "code", "message": "Choose the language of your pages: English, Français, Español."}
     ]
-    assert (await find_person(email)).language == "en"  # type: ignore[union-attr]
+    assert (await find_person(email)).language is None  # type: ignore[union-attr]
     chosen = await client.post("/api/account/language", json={"code": "fr"}, headers=headers)
     assert chosen.status_code == 200 and chosen.json()["language"] == "fr"
     assert (await find_person(email)).language == "fr"  # type: ignore[union-attr]
@@ -210,6 +210,10 @@ async def test_own_account_password_and_language(client: httpx.AsyncClient, surv
     assert '<html lang="fr"' in (await client.get("/dashboard")).text
     [event] = await _actions("language.changed")
     assert event.details == {"language": "fr"}
+    browser = await client.post("/api/account/language", json={"code": ""}, headers=headers)
+    assert browser.status_code == 200 and browser.json()["language"] is None
+    assert (await find_person(email)).language is None  # type: ignore[union-attr]
+    assert '<html lang="es"' in (await client.get("/dashboard", headers={"accept-language": "es"})).text
 
     async with httpx.AsyncClient(transport=client._transport, base_url="http://test") as anonymous:
         page = await anonymous.get("/sign-in")

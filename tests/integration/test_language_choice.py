@@ -96,7 +96,7 @@ async def test_the_account_page_refuses_a_language_it_does_not_offer(
 ) -> None:
     await make_world(surveys_dir, forces=1)
     await sign_in(client, STAFF_EMAIL, STAFF_PASSWORD)
-    for value in ("de", "", "fr-FR", "<script>"):
+    for value in ("de", "fr-FR", "<script>"):
         refused = await post_form(client, "/account", "/account/language", {"language": value})
         assert refused.status_code == 400, value
         # The error summary links to the field, and the message names the choices.
@@ -104,7 +104,26 @@ async def test_the_account_page_refuses_a_language_it_does_not_offer(
         assert 'id="language-error"' in refused.text and 'aria-invalid="true"' in refused.text
         # The switch on a page drawn by the POST comes back to the account page.
         assert 'name="next" value="/account"' in refused.text
-    assert (await Person.select(Person.language).where(Person.email == STAFF_EMAIL).first())["language"] == "en"
+    assert (await Person.select(Person.language).where(Person.email == STAFF_EMAIL).first())["language"] is None
+
+
+async def test_a_person_who_never_chose_gets_their_browsers_language_until_they_do(
+    client: httpx.AsyncClient, surveys_dir: Path
+) -> None:
+    """No stored preference until one is saved: Accept-Language decides for a signed-in person
+    too; saving "your browser's language" on the account page goes back to that."""
+    await make_world(surveys_dir, forces=1)
+    await sign_in(client, STAFF_EMAIL, STAFF_PASSWORD)
+    page = await client.get("/account", headers=SPANISH)
+    assert html_lang(page) == "es"
+    assert '<option value="" selected>' in page.text
+    await post_form(client, "/account", "/account/language", {"language": "fr"})
+    assert html_lang(await client.get("/account", headers=SPANISH)) == "fr"
+    saved = await post_form(client, "/account", "/account/language", {"language": ""})
+    assert saved.status_code == 303
+    assert (await Person.select(Person.language).where(Person.email == STAFF_EMAIL).first())["language"] is None
+    page = await client.get("/account", headers=SPANISH)
+    assert html_lang(page) == "es" and '<option value="" selected>' in page.text
 
 
 async def test_the_language_forms_need_the_csrf_token(client: httpx.AsyncClient, surveys_dir: Path) -> None:

@@ -61,7 +61,7 @@ async def test_publish_through_the_api(client: httpx.AsyncClient, settings: Sett
     # an open round is refused, with the drafts that would not be counted
     preview = (await client.get(f"/api/rounds/{round_id}/preview")).json()
     assert preview["refused"].startswith("Close the round before publishing")
-    assert "1 force(s) have answers in draft" in preview["refused"]
+    assert "1 force has answers in draft" in preview["refused"]
     assert (preview["submitted"], preview["drafts"], preview["version"]) == (9, 1, 1)
     refused = await client.post(f"/api/rounds/{round_id}/publish", json={"confirm": True}, headers=headers(client))
     assert refused.status_code == 409 and "Close the round" in refused.json()["detail"]

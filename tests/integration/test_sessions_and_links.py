@@ -5,6 +5,7 @@ and expired ones are purged; personal links are rate-limited and refused all ali
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -312,3 +313,34 @@ async def test_invalid_expired_revoked_and_replaced_links_look_the_same(
         assert "Ask the project team for a new one" in shown.text
     assert len(set(pages.values())) == 1, {k: re.findall(r"<p>[^<]*</p>", v) for k, v in pages.items()}
     assert (await client.get(links[3])).status_code == 200
+
+
+async def test_the_pages_saying_why_speak_the_respondents_language(
+    client: httpx.AsyncClient, settings: Settings, surveys_dir: Path
+) -> None:
+    """The language the respondent chose outlives their link (like any explicit choice): the
+    pages that say what happened, and the refused link's page, are in it (issue 9)."""
+    _, _, invitation_id = await _respondent(client, settings, surveys_dir)
+    page = await client.get("/respond/section/profile")
+    chosen = await client.post(
+        "/respond/language",
+        data={"language": "fr", "back": "/respond/section/profile", "_csrf_token": csrf_token(page.text)},
+    )
+    assert chosen.status_code == 303
+    page = await client.get("/respond/section/profile")
+    assert '<html lang="fr">' in page.text
+    await replace_invitation(invitation_id, settings.secret_key)
+    saved = await client.post(
+        "/respond/section/profile",
+        data={"role_notes": TYPED, "revision": "0", "action": "draft", "_csrf_token": csrf_token(page.text)},
+    )
+    assert saved.status_code == 403 and '<html lang="fr">' in saved.text
+    text = html.unescape(saved.text)
+    assert "Votre session a pris fin" in text and "Votre lien n'est plus valide" in text, text[text.find("<main") :]
+    assert TYPED in saved.text
+    overview = await client.get("/respond")
+    assert overview.status_code == 403
+    assert "Votre lien n'est plus valide. Demandez-en un nouveau" in html.unescape(overview.text)
+    refused = await client.get(f"/r/{'x' * 43}")
+    assert refused.status_code == 404 and "Lien non valide" in refused.text
+    assert "Ce lien n'est pas valide" in html.unescape(refused.text)

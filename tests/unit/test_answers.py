@@ -110,13 +110,13 @@ def test_each_rule(survey) -> None:  # type: ignore[no-untyped-def]
         errors, _ = errors_of(survey, {**base, **form})
         assert errors.get(qid) == message, (qid, errors)
     errors, _ = errors_of(survey, {**base, "n": ["1001"]})
-    assert errors["n"] == "Enter a number of 1000 or less."
+    assert errors["n"] == "Enter a number of 1,000 or less."  # bounds as the language writes numbers
     errors, _ = errors_of(survey, {**base, "n": ["2.5"]})
     assert errors["n"] == "Enter a whole number, without decimals, like 12."
     errors, _ = errors_of(survey, {**base, "pick": ["other"]})
     assert errors["pick"] == "Say what the other answer is."
     errors, _ = errors_of(survey, {"has": ["yes"], "when": ["1990-02-02"]})
-    assert errors["when"] == "Enter a date on or after 2000-01-01."
+    assert errors["when"] == "Enter a date on or after January 1, 2000."  # and dates
     errors, _ = errors_of(survey, {**base, "pick": ["zzz"]})
     assert errors["pick"] == "Choose one of the options listed."
 
@@ -165,3 +165,43 @@ def test_random_answers_to_shipped_questionnaires_are_valid(name: str) -> None:
         answers = random_answers(survey, random.Random(seed))
         assert check_all(survey, answers, lang="en") == [], seed
         assert visible_answers(survey, answers) == answers
+
+
+@pytest.mark.parametrize(
+    ("lang", "too_large", "too_early", "date", "shares", "condition"),
+    [
+        (
+            "fr",
+            "Saisissez un nombre inférieur ou égal à 1\u202f000.",
+            "Saisissez une date égale ou postérieure au 1 janvier 2000.",
+            "2 février 2000",
+            "X\u00a0: 60\u00a0%; Y\u00a0: 40\u00a0%; Z\u00a0: 0\u00a0%",
+            "Répondez seulement si la réponse à «\u00a0Has?\u00a0» est «\u00a0Oui\u00a0».",
+        ),
+        (
+            "es",
+            "Introduzca un número igual o menor que 1.000.",
+            "Introduzca una fecha igual o posterior al 1 de enero de 2000.",
+            "2 de febrero de 2000",
+            "X: 60\u00a0%; Y: 40\u00a0%; Z: 0\u00a0%",
+            "Responda solo si la respuesta a «Has?» es «Sí».",
+        ),
+    ],
+)
+def test_messages_and_answers_in_words_follow_the_language(  # type: ignore[no-untyped-def]
+    survey, lang: str, too_large: str, too_early: str, date: str, shares: str, condition: str
+) -> None:
+    """Bounds in messages, dates and shares in answers, and conditions, as the language writes them."""
+    from backend.surveys.answers.describe import describe
+    from backend.surveys.answers.display import answer_text
+
+    section = survey.sections[0]
+    form = {"has": ["yes"], "when": ["1990-02-02"], "n": ["1001"]}
+    errors = {e.question_id: e.message for e in read_page(survey, section, form, {}, lang=lang, require=False).errors}
+    assert errors == {"n": too_large, "when": too_early}
+    answers = {"when": "2000-02-02", "share": {"x": 60, "y": 40, "z": 0}}
+    assert answer_text(survey.question("when"), answers, lang, "en") == date
+    assert answer_text(survey.question("share"), answers, lang, "en") == shares
+    when = survey.question("when")
+    assert when.show_if is not None
+    assert describe(when.show_if, survey, lang) == condition

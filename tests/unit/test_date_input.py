@@ -62,8 +62,8 @@ def test_three_boxes_make_an_iso_date(survey, day: str, month: str, year: str, s
         ("27", "3", "19", "when.year", "The year must have 4 digits, like 2019."),
         ("31", "4", "2019", "when.day", "The date must be a real date: check the day and the month."),
         ("29", "2", "2019", "when.day", "The date must be a real date: check the day and the month."),
-        ("27", "3", "1999", "when.day", "Enter a date on or after 2000-01-01."),
-        ("1", "1", "2031", "when.day", "Enter a date on or before 2030-12-31."),
+        ("27", "3", "1999", "when.day", "Enter a date on or after January 1, 2000."),
+        ("1", "1", "2031", "when.day", "Enter a date on or before December 31, 2030."),
     ],
 )
 def test_each_error_names_the_box_to_correct(  # type: ignore[no-untyped-def]

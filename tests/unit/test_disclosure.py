@@ -292,7 +292,7 @@ def test_report_lists_small_groups_together_in_questionnaire_order() -> None:
     small = [line for line in lines if line.code == THRESHOLD and line.question == "Q"]
     assert len(small) == 1 and small[0].group == "b (2), c (0)"
     crowd = next(line for line in lines if line.question == "P" and line.group == "all")
-    assert crowd.code == CROWD and "single out 8 force(s)" in crowd.reason
+    assert crowd.code == CROWD and "single out 8 forces" in crowd.reason
 
 
 def test_pinned_difference_sees_zeros_in_two_rows_meeting_in_one_force() -> None:

@@ -26,8 +26,36 @@ CONVERTED = [
     "error.html",
     "home.html",
     "account.html",
+    "account_tokens.html",
     "auth/sign_in.html",
     "auth/link.html",
+    *sorted(f"dashboard/{p.name}" for p in (TEMPLATES / "dashboard").glob("*.html")),
+    "staff/_report.html",
+    "staff/_words.html",
+    "staff/audit.html",
+    "staff/_round_export.html",
+    "staff/forces.html",
+    "staff/force.html",
+    "staff/person.html",
+    "staff/registry_import.html",
+    "staff/_registry_words.html",
+    "staff/home.html",
+    "staff/preview.html",
+    "staff/profile_changes.html",
+    "staff/publication_report.html",
+    "staff/questionnaire.html",
+    "staff/questionnaires.html",
+    "staff/round.html",
+    "staff/round_new.html",
+    "staff/_round_lifecycle.html",
+    "staff/monitor.html",
+    "staff/response_history.html",
+    "staff/analysis.html",
+    "staff/coding.html",
+    "mail/pages/reminders_off.html",
+    *sorted(f"exchange/{p.name}" for p in (TEMPLATES / "exchange").glob("*.html")),
+    *sorted(f"respond/{p.name}" for p in (TEMPLATES / "respond").glob("*.html")),
+    *sorted(f"respond/questions/{p.name}" for p in (TEMPLATES / "respond" / "questions").glob("*.html")),
 ]
 
 
@@ -55,15 +83,21 @@ def test_extraction_reads_every_template_and_finds_its_messages() -> None:
     assert len(by_file["frontend/templates/base.html"]) >= 10
 
 
+#: What a macro writes inside an HTML tag (`{% if … %}checked{% endif %}`): not words.
+_ATTRIBUTE_WORDS = {"checked", "selected", "disabled", "required", "hidden", "multiple", "readonly"}
+
+
 def _bare_text(source: str) -> list[str]:
-    """Words in a template outside any Jinja tag, expression or comment, and outside HTML tags;
-    and the values of attributes people read (aria-label, title, alt, placeholder)."""
-    without_jinja = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", " ", source, flags=re.S)
+    """Words in a template outside any Jinja tag, expression, comment or `{% trans %}` block,
+    and outside HTML tags; and the values of attributes people read (aria-label, title, alt,
+    placeholder)."""
+    without_trans = re.sub(r"\{%-?\s*trans\b.*?\{%-?\s*endtrans\s*-?%\}", " ", source, flags=re.S)
+    without_jinja = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", " ", without_trans, flags=re.S)
     attributes = re.findall(r'\b(?:aria-label|title|alt|placeholder)="([^"]*)"', without_jinja)
     text = re.sub(r"<[^>]*>", " ", without_jinja)
     words = [w for w in re.split(r"\s+", text) if re.search(r"[A-Za-z]{2,}", w)]
-    # The product's name is the same in every language.
-    words = [w for w in words if w not in {"Practice", "Exchange"}]
+    # The product's name is the same in every language; `name="` is part of a tag a macro writes.
+    words = [w for w in words if w not in {"Practice", "Exchange"} | _ATTRIBUTE_WORDS and not w.endswith('="')]
     return words + [a for a in attributes if re.search(r"[A-Za-z]{2,}", a)]
 
 
@@ -74,6 +108,8 @@ def test_converted_templates_have_no_untranslated_words(template: str) -> None:
 
 def test_the_bare_text_finder_finds_words() -> None:
     assert _bare_text('<p>Hello {{ _("x") }}</p><nav aria-label="Main">') == ["Hello", "Main"]
+    assert _bare_text("{% trans n=1 %}Hello {{ n }}{% endtrans %} <b>Bye</b>") == ["Bye"]
+    assert _bare_text('{% if x %}checked{% endif %} {%- if y %} aria-describedby="{{ y }}"{% endif %}') == []
 
 
 def test_several_files_per_language_merge_into_one_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,98 +1,95 @@
 """Conditions in words, for respondents whose browser runs no JavaScript: a conditional
-question is then always on the page, introduced by when to answer it."""
+question is then always on the page, introduced by when to answer it.
+
+Each shape of condition is one message with placeholders (`respondent.po`); a combination
+fills one message's placeholders with the words of its parts."""
 
 from __future__ import annotations
 
-from backend.i18n import pick
+from backend.i18n import Language, language_for, pick
 from backend.surveys.answers.display import answer_codes_with_labels
 from backend.surveys.format.model import AllOf, AnyOf, Compare, Condition, CountSelected, Not, Survey
 
-_WORDS = {
-    "en": {
-        "if": "Answer only if",
-        "and": "and",
-        "or": "or",
-        "not": "it is not the case that",
-        "is": "is",
-        "is_not": "is not",
-        "one_of": "is one of",
-        "includes": "includes",
-        "answered": "is answered",
-        "unanswered": "is not answered",
-        "selected": "options chosen in",
-    },
-    "fr": {
-        "if": "Répondez seulement si",
-        "and": "et",
-        "or": "ou",
-        "not": "il n'est pas vrai que",
-        "is": "est",
-        "is_not": "n'est pas",
-        "one_of": "est l'une des réponses",
-        "includes": "comprend",
-        "answered": "a une réponse",
-        "unanswered": "n'a pas de réponse",
-        "selected": "options choisies à",
-    },
-    "es": {
-        "if": "Responda solo si",
-        "and": "y",
-        "or": "o",
-        "not": "no es cierto que",
-        "is": "es",
-        "is_not": "no es",
-        "one_of": "es una de",
-        "includes": "incluye",
-        "answered": "tiene respuesta",
-        "unanswered": "no tiene respuesta",
-        "selected": "opciones elegidas en",
-    },
-}
 _SYMBOLS = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "equals": "=", "not_equals": "≠"}
 
 
 def describe(cond: Condition, survey: Survey, lang: str) -> str:
-    w = _WORDS.get(lang, _WORDS["en"])
-    return f"{w['if']} {_phrase(cond, survey, lang, w)}."
+    language = language_for(lang)
+    # TRANSLATORS: before a question shown only when an earlier answer is given; "condition" is
+    # e.g. “Does your force have a strategy?” is “Yes”.
+    return language.gettext("Answer only if %(condition)s.", condition=_phrase(cond, survey, language))
 
 
-def _label_of(survey: Survey, qid: str, lang: str) -> str:
+def _label_of(survey: Survey, qid: str, language: Language) -> str:
     try:
-        return "“" + pick(survey.question(qid).label, lang, survey.default_language) + "”"
+        label = pick(survey.question(qid).label, language.code, survey.default_language)
     except KeyError:
-        return qid
+        label = qid
+    # TRANSLATORS: a question's or an answer's words quoted in a sentence (“…” in English).
+    return language.gettext("“%(text)s”", text=label)
 
 
-def _value(survey: Survey, qid: str, value: object, lang: str) -> str:
+def _value(survey: Survey, qid: str, value: object, language: Language) -> str:
     try:
         q = survey.question(qid)
     except KeyError:
-        return str(value)
+        return _number_or_text(value, language)
     # Only answers that are codes have labels to say them with.
-    coded = q.kind.answer_codes(q) is not None
-    labels = dict(answer_codes_with_labels(q, lang, survey.default_language)) if coded else {}
-    return "“" + labels.get(str(value), str(value)) + "”"
+    if q.kind.answer_codes(q) is None:
+        return _number_or_text(value, language)
+    labels = dict(answer_codes_with_labels(q, language.code, survey.default_language))
+    return language.gettext("“%(text)s”", text=labels.get(str(value), str(value)))
 
 
-def _phrase(cond: Condition, survey: Survey, lang: str, w: dict[str, str]) -> str:
-    if isinstance(cond, AllOf):
-        return f" {w['and']} ".join(_phrase(c, survey, lang, w) for c in cond.conditions)
-    if isinstance(cond, AnyOf):
-        return f" {w['or']} ".join(_phrase(c, survey, lang, w) for c in cond.conditions)
+def _number_or_text(value: object, language: Language) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return language.number(value)
+    return language.gettext("“%(text)s”", text=str(value))
+
+
+def _phrase(cond: Condition, survey: Survey, language: Language) -> str:
+    gettext = language.gettext
+    if isinstance(cond, AllOf | AnyOf):
+        parts = [_phrase(c, survey, language) for c in cond.conditions]
+        text = parts[0]
+        for part in parts[1:]:
+            if isinstance(cond, AllOf):
+                # TRANSLATORS: two conditions that must both hold (“…” is “Yes” and “…” is answered).
+                text = gettext("%(first)s and %(second)s", first=text, second=part)
+            else:
+                # TRANSLATORS: two conditions of which one must hold.
+                text = gettext("%(first)s or %(second)s", first=text, second=part)
+        return text
     if isinstance(cond, Not):
-        return f"{w['not']} {_phrase(cond.condition, survey, lang, w)}"
+        return gettext("it is not the case that %(condition)s", condition=_phrase(cond.condition, survey, language))
     if isinstance(cond, CountSelected):
-        return f"{w['selected']} {_label_of(survey, cond.question, lang)} {_SYMBOLS[cond.op]} {cond.value}"
+        return gettext(
+            "the number of options chosen in %(question)s %(comparison)s %(value)s",
+            question=_label_of(survey, cond.question, language),
+            comparison=_SYMBOLS[cond.op],
+            value=language.number(cond.value),
+        )
     assert isinstance(cond, Compare)
-    subject = _label_of(survey, cond.question, lang)
+    subject = _label_of(survey, cond.question, language)
     if cond.op == "answered":
-        return f"{subject} {w['answered'] if cond.value else w['unanswered']}"
+        if cond.value:
+            return gettext("%(question)s is answered", question=subject)
+        return gettext("%(question)s is not answered", question=subject)
     if cond.op in {"in", "not_in"}:
-        values = ", ".join(_value(survey, cond.question, v, lang) for v in cond.value)  # type: ignore[attr-defined]
-        return f"{subject} {w['one_of'] if cond.op == 'in' else w['is_not']} {values}"
+        values = ", ".join(_value(survey, cond.question, v, language) for v in cond.value)  # type: ignore[attr-defined]
+        if cond.op == "in":
+            return gettext("%(question)s is one of %(values)s", question=subject, values=values)
+        return gettext("%(question)s is none of %(values)s", question=subject, values=values)
     if cond.op == "contains":
-        return f"{subject} {w['includes']} {_value(survey, cond.question, cond.value, lang)}"
+        return gettext(
+            "%(question)s includes %(value)s",
+            question=subject,
+            value=_value(survey, cond.question, cond.value, language),
+        )
     if cond.op in {"equals", "not_equals"}:
-        verb = w["is"] if cond.op == "equals" else w["is_not"]
-        return f"{subject} {verb} {_value(survey, cond.question, cond.value, lang)}"
-    return f"{subject} {_SYMBOLS[cond.op]} {cond.value}"
+        value = _value(survey, cond.question, cond.value, language)
+        if cond.op == "equals":
+            return gettext("%(question)s is %(value)s", question=subject, value=value)
+        return gettext("%(question)s is not %(value)s", question=subject, value=value)
+    # A comparison with a number: its symbol reads the same in every language.
+    return f"{subject} {_SYMBOLS[cond.op]} {_number_or_text(cond.value, language)}"

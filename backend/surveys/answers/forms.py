@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from backend.i18n import t
+from backend.i18n import Language, language_for, t
 from backend.surveys.answers.fields import Answers, Form, other_key
 from backend.surveys.format.model import Question
 
@@ -27,15 +27,20 @@ class InvalidAnswer(Exception):
         self.values = values
 
     def message(self, lang: str) -> str:
-        """The message in `lang` (English where it has no translation), filled in."""
-        return t(self.key, lang, **self.values)
+        """The message in `lang` (English where it has no translation), filled in with its
+        numbers and dates as `lang` writes them ("1 500", "1 janvier 1990")."""
+        language = language_for(lang)
+        return t(self.key, lang, **{name: _written(value, language) for name, value in self.values.items()})
 
 
-def format_number(value: object) -> str:
-    """A number as written in a definition or a message in any language: 1500, 2.5."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _written(value: object, language: Language) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return language.number(value)
+    if isinstance(value, dt.date):
+        return language.date(value)
+    return value
 
 
 def parse_date(raw: str) -> str | None:

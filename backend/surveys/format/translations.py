@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from backend.i18n import SOURCE_LANGUAGE, Language, language_for
 from backend.surveys.format.model import Option, Question, Survey, Text
 
 #: How many missing texts a message names before "and N more".
@@ -99,20 +100,33 @@ def translation_report(survey: Survey) -> TranslationReport:
     return TranslationReport(counts, missing)
 
 
-def incomplete_message(survey: Survey) -> str | None:
-    """Why a round cannot be opened with `survey` for want of translations (None: it can)."""
+def incomplete_message(survey: Survey, language: Language | None = None) -> str | None:
+    """Why a round cannot be opened with `survey` for want of translations (None: it can), in
+    `language` (English unless given). The texts are named as in the definition file."""
     report = translation_report(survey)
     if report.complete:
         return None
+    words = language or language_for(SOURCE_LANGUAGE)
     parts = []
     for count in report.counts:
         if count.complete:
             continue
         named = report.missing_in(count.language)
-        shown = ", ".join(named[:NAMED]) + (f" and {len(named) - NAMED} more" if len(named) > NAMED else "")
-        parts.append(f'"{count.language}" lacks {count.total - count.present} of {count.total} texts ({shown})')
-    return (
-        f"This version's translations are incomplete: {'; '.join(parts)}. "
-        "Respondents would see those texts in the default language: complete the translations "
-        "in the definition file, load it again and choose the new version."
+        shown = ", ".join(named[:NAMED])
+        if len(named) > NAMED:
+            shown = words.gettext("%(named)s and %(more)d more", named=shown, more=len(named) - NAMED)
+        parts.append(
+            words.gettext(
+                '"%(language)s" lacks %(missing)d of %(total)d texts (%(named)s)',
+                language=count.language,
+                missing=count.total - count.present,
+                total=count.total,
+                named=shown,
+            )
+        )
+    return words.gettext(
+        "This version's translations are incomplete: %(details)s. Respondents would see those texts in the "
+        "default language: complete the translations in the definition file, load it again and choose the "
+        "new version.",
+        details="; ".join(parts),
     )

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from backend.i18n import pick
+from backend.i18n import language_for, pick
 from backend.surveys.answers.fields import Form, one
 from backend.surveys.answers.forms import InvalidAnswer
 from backend.surveys.answers.numbers import display_number, read_number, typed_number
@@ -88,8 +88,11 @@ class Allocation(QuestionKind[AllocationSettings]):
     ) -> str:
         if not isinstance(value, dict):
             return str(value)
+        language = language_for(lang)
         return "; ".join(
-            f"{pick(i.label, lang, default)}: {display_number(value.get(i.code, 0), lang)}%" for i in q.settings.items
+            # TRANSLATORS: one row of an answer in words: an item and its share, a row and its answer.
+            language.gettext("%(item)s: %(answer)s", item=pick(i.label, lang, default), answer=_share(value, i, lang))
+            for i in q.settings.items
         )
 
     def not_comparable(self, a: Question[AllocationSettings], b: Question[AllocationSettings]) -> list[str]:
@@ -105,6 +108,14 @@ class Allocation(QuestionKind[AllocationSettings]):
         """A group (appearance field-list) holding one `integer` per item."""
         row |= {"type": "begin group", "appearance": "field-list", PX + "type": self.name}
         w.group(q, row, required, q.settings.items, "integer")
+
+
+def _share(value: dict[str, Any], item: Option, lang: str) -> str:
+    """An item's share as the language writes a percentage ("60 %"); what is not a number, as it is."""
+    share = value.get(item.code, 0)
+    if not _is_share(share):
+        return display_number(share, lang)
+    return language_for(lang).percent(share / ALLOCATION_TOTAL)
 
 
 def _is_share(share: object) -> bool:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from backend.i18n import language_for
 from backend.surveys.answers.fields import Form, one
 from backend.surveys.answers.forms import InvalidAnswer, parse_date
 from backend.surveys.format.model import Question, Settings
@@ -83,9 +84,17 @@ class Date(QuestionKind[DateSettings]):
             raise InvalidAnswer("bad_date")
         # ISO dates compare as text in date order.
         if s.min is not None and value < s.min.isoformat():
-            raise InvalidAnswer("date_too_early", min=s.min.isoformat())
+            raise InvalidAnswer("date_too_early", min=s.min)
         if s.max is not None and value > s.max.isoformat():
-            raise InvalidAnswer("date_too_late", max=s.max.isoformat())
+            raise InvalidAnswer("date_too_late", max=s.max)
+
+    def answer_text(
+        self, q: Question[DateSettings], value: Any, other_text: str | None, lang: str, default: str
+    ) -> str:
+        """The date as the respondent's language writes it: "27 mars 2019"."""
+        if not isinstance(value, str) or parse_date(value) != value:
+            return str(value)
+        return language_for(lang).date(dt.date.fromisoformat(value))
 
     def demo_answer(self, q: Question[DateSettings], rng: random.Random, lang: str) -> Any:
         low = q.settings.min.isoformat() if q.settings.min else "2005-01-01"

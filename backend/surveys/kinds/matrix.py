@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from backend.i18n import pick
+from backend.i18n import language_for, pick
 from backend.surveys.answers.fields import Form, one
 from backend.surveys.answers.forms import InvalidAnswer
 from backend.surveys.format.model import Option, Question, Settings
@@ -98,8 +98,14 @@ class Matrix(QuestionKind[MatrixSettings]):
         if not isinstance(value, dict):
             return str(value)
         scale = dict(self.codes_with_labels(q, lang, default))
+        language = language_for(lang)
         return "; ".join(
-            f"{pick(r.label, lang, default)}: {scale.get(value[r.code], value[r.code])}"
+            # TRANSLATORS: one row of an answer in words: an item and its share, a row and its answer.
+            language.gettext(
+                "%(item)s: %(answer)s",
+                item=pick(r.label, lang, default),
+                answer=scale.get(value[r.code], value[r.code]),
+            )
             for r in q.settings.rows
             if r.code in value
         )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from backend.i18n import pick
 from backend.surveys.answers.fields import Form, one
-from backend.surveys.answers.forms import InvalidAnswer, format_number
+from backend.surveys.answers.forms import InvalidAnswer
 from backend.surveys.answers.numbers import display_number, read_number, typed_number
 from backend.surveys.format.model import Question, Settings, Text
 from backend.surveys.format.reader import Reader
@@ -82,9 +82,9 @@ class Number(QuestionKind[NumberSettings]):
         if s.integer and not float(value).is_integer():
             raise InvalidAnswer("not_whole")
         if s.min is not None and value < s.min:
-            raise InvalidAnswer("too_small", min=format_number(s.min))
+            raise InvalidAnswer("too_small", min=s.min)
         if s.max is not None and value > s.max:
-            raise InvalidAnswer("too_large", max=format_number(s.max))
+            raise InvalidAnswer("too_large", max=s.max)
 
     def answer_text(
         self, q: Question[NumberSettings], value: Any, other_text: str | None, lang: str, default: str

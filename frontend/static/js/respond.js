@@ -122,6 +122,9 @@
     }
   }
 
+  /* Shares add up to 100: their sum is shown as the page's language writes a percentage. */
+  var percent = new Intl.NumberFormat(document.documentElement.lang || undefined, { style: "percent", maximumFractionDigits: 2 });
+
   function totals() {
     var blocks = form.querySelectorAll("[data-allocation]");
     for (var i = 0; i < blocks.length; i++) {
@@ -129,7 +132,7 @@
       for (var j = 0; j < inputs.length; j++) { sum += num(inputs[j].value) || 0; }
       var out = blocks[i].querySelector(".allocation-total");
       out.hidden = false;
-      out.querySelector("[data-total]").textContent = Math.round(sum * 100) / 100;
+      out.querySelector("[data-total]").textContent = percent.format(Math.round(sum * 100) / 10000);
       out.className = "allocation-total" + (Math.abs(sum - 100) > 0.01 ? " off" : "");
     }
   }

@@ -1,0 +1,184 @@
+"""What a partner's dashboard says first: where the viewer's force stands out in its peer group.
+
+Pure, and built only from what the round's panels already show (docs/disclosure-control.md,
+"The summary"): the disclosed figures of the chosen group (the same `DisclosedGroup` the chart is
+drawn from) and the viewer's own answers. Every number in an item is one the page shows already,
+written the same way (the chart's title gives n, its table the counts, shares and quartiles, and
+the viewer's own figure): a summary reveals nothing the charts do not. A withheld group or figure
+gives no item, and no item says anything about why a figure is missing.
+
+Rules (one item per finding, in the questionnaire's order):
+- minority: a single or multiple choice, or a matrix row, where the option the viewer's force
+  chose was chosen by fewer than MINORITY of the group's shown count (n);
+- outside the middle half: a number below the group's published 25th percentile or above its 75th;
+- what changed since the previous published round of the questionnaire (`changes`), for questions
+  comparable between the two: the viewer's own answer changed, the group's published median
+  moved, or the share of the group giving the viewer's answer moved by CHANGE_POINTS or more.
+  These items name no number at all (the earlier round's figures are on its own page and in the
+  trends, both audited with this one), only the direction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from backend.i18n import N_, Language, Shown
+from backend.publication.charts import number
+from backend.publication.dashboard import SectionPanels
+from backend.publication.disclosure import DisclosedGroup, DisclosedRound
+from backend.surveys import Answers
+
+#: A share of forces "moved" when it changed by at least this many percentage points.
+CHANGE_POINTS = 10
+
+#: An answer is in a minority when fewer than this share of the group's forces gave it.
+MINORITY = Fraction(1, 4)
+
+MINORITY_TEXT = N_("Your force answered “%(answer)s”, as did %(count)s of the %(n)s forces in this group.")
+MATRIX_TEXT = N_("“%(row)s”: your force answered “%(answer)s”, as did %(count)s of the %(n)s forces in this group.")
+BELOW_TEXT = N_("Your force's figure, %(own)s, is below the group's middle half (25th percentile: %(p25)s).")
+OWN_CHANGED_TEXT = N_("Your force's answer is not the one it gave in the previous round.")
+MEDIAN_UP_TEXT = N_("The group's median is higher than in the previous round.")
+MEDIAN_DOWN_TEXT = N_("The group's median is lower than in the previous round.")
+MORE_TEXT = N_("More of the group's forces answered “%(answer)s” than in the previous round.")
+FEWER_TEXT = N_("Fewer of the group's forces answered “%(answer)s” than in the previous round.")
+ABOVE_TEXT = N_("Your force's figure, %(own)s, is above the group's middle half (75th percentile: %(p75)s).")
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    """One finding: the question it is about (`anchor` is its chart's id) and what it says."""
+
+    question_id: str
+    label: Shown
+    kind: str  # "minority", "outside" or "changed"
+    text: str
+
+    @property
+    def anchor(self) -> str:
+        return f"result-{self.question_id}"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _minority(count: Any, n: int) -> bool:
+    return _is_number(count) and Fraction(count) < MINORITY * n
+
+
+def summarise(
+    sections: Sequence[SectionPanels],
+    disclosed: DisclosedRound,
+    group: tuple[str, str],
+    own: Answers,
+    language: Language,
+) -> list[SummaryItem]:
+    """The findings for the viewer's force in `group`, from the panels of the page (in order)."""
+    if not own:
+        return []
+    _ = language.gettext
+    items: list[SummaryItem] = []
+    for section in sections:
+        for panel in section.panels:
+            peer = panel.peer
+            mine = own.get(panel.question_id)
+            dq = disclosed.questions.get(panel.question_id)
+            if peer is None or mine is None or dq is None:
+                continue
+            g = dq.group(group)
+            if g is None or g.withheld or not g.n:
+                continue
+            n, f = g.n, g.figures
+
+            def add(kind: str, text: str, qid: str = panel.question_id, label: Shown = panel.label) -> None:
+                items.append(SummaryItem(qid, label, kind, text))
+
+            if peer.style in {"bars", "stacked"}:
+                counts = f.get("counts", {})
+                chosen = mine if isinstance(mine, list) else [mine]
+                for i, code in enumerate(peer.codes):
+                    if code in chosen and _minority(counts.get(code), n):
+                        answer = peer.chart.rows[i][0]
+                        count = language.number(counts[code])
+                        add("minority", _(MINORITY_TEXT, answer=answer, count=count, n=language.number(n)))
+            elif peer.style == "matrix" and isinstance(mine, dict):
+                counts = f.get("counts", {})
+                for i, row in enumerate(peer.codes):
+                    picked = mine.get(row)
+                    cells = counts.get(row)
+                    if picked is None or not isinstance(cells, dict) or not _minority(cells.get(picked, 0), n):
+                        continue
+                    scale_label = peer.scale.get(picked)
+                    if scale_label is None:
+                        continue
+                    text = _(
+                        MATRIX_TEXT,
+                        row=peer.labels[i],
+                        answer=scale_label,
+                        count=language.number(cells.get(picked, 0)),
+                        n=language.number(n),
+                    )
+                    add("minority", text)
+            elif peer.style == "numeric" and _is_number(mine):
+                p25, p75 = f.get("p25"), f.get("p75")
+                if isinstance(p25, int | float) and mine < p25:
+                    add("outside", _(BELOW_TEXT, own=number(language, mine), p25=number(language, p25)))
+                elif isinstance(p75, int | float) and mine > p75:
+                    add("outside", _(ABOVE_TEXT, own=number(language, mine), p75=number(language, p75)))
+    return items
+
+
+def _shown_group(disclosed: DisclosedRound, qid: str, group: tuple[str, str]) -> DisclosedGroup | None:
+    dq = disclosed.questions.get(qid)
+    g = None if dq is None else dq.group(group)
+    return None if g is None or g.withheld or not g.n else g
+
+
+def changes(
+    sections: Sequence[SectionPanels],
+    disclosed: DisclosedRound,
+    group: tuple[str, str],
+    own: Answers,
+    language: Language,
+    previous: DisclosedRound,
+    previous_own: Answers,
+    comparable: Collection[str],
+) -> list[SummaryItem]:
+    """What changed since the previous published round (`previous`, with the viewer's force's
+    answers in it): only for questions in `comparable`, and only where the group is shown in
+    both rounds. Directions only: no number of either round."""
+    _ = language.gettext
+    items: list[SummaryItem] = []
+    for section in sections:
+        for panel in section.panels:
+            qid, peer = panel.question_id, panel.peer
+            if peer is None or qid not in comparable:
+                continue
+            now, before = _shown_group(disclosed, qid, group), _shown_group(previous, qid, group)
+            if now is None or before is None:
+                continue
+
+            def add(text: str, qid: str = qid, label: Shown = panel.label) -> None:
+                items.append(SummaryItem(qid, label, "changed", text))
+
+            mine, mine_before = own.get(qid), previous_own.get(qid)
+            if mine is not None and mine_before is not None and mine != mine_before:
+                add(_(OWN_CHANGED_TEXT))
+            if peer.style == "numeric":
+                m1, m0 = now.figures.get("median"), before.figures.get("median")
+                if isinstance(m1, int | float) and isinstance(m0, int | float) and m1 != m0:
+                    add(_(MEDIAN_UP_TEXT if m1 > m0 else MEDIAN_DOWN_TEXT))
+            elif peer.style in {"bars", "stacked"} and mine is not None:
+                chosen = mine if isinstance(mine, list) else [mine]
+                c1, c0 = now.figures.get("counts", {}), before.figures.get("counts", {})
+                for i, code in enumerate(peer.codes):
+                    if code not in chosen or not (_is_number(c1.get(code)) and _is_number(c0.get(code))):
+                        continue
+                    moved = 100 * Fraction(c1[code], now.n or 1) - 100 * Fraction(c0[code], before.n or 1)
+                    if abs(moved) >= CHANGE_POINTS:
+                        add(_(MORE_TEXT if moved > 0 else FEWER_TEXT, answer=peer.chart.rows[i][0]))
+    return items
