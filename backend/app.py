@@ -27,10 +27,14 @@ from backend.auth.controllers import AuthController
 from backend.database import pool_lifespan
 from backend.exchange.api import ExchangeApiController, ModerationApiController
 from backend.exchange.controllers import ExchangeController
+from backend.exchange.digest_controllers import DigestApiController, DigestOffController, DigestPageController
 from backend.exchange.staff import ModerationController
 from backend.exports.api import ExportApiController
 from backend.exports.controllers import ExportController
 from backend.i18n import load_all, pick, t
+from backend.library.api import LibraryApiController
+from backend.library.controllers import LibraryController
+from backend.library.staff import StaffLibraryController
 from backend.mail import config as mail_config
 from backend.mail.api import MailPreviewApiController, OutboxApiController
 from backend.mail.controllers import OutboxController, ReminderOptOutController
@@ -184,7 +188,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ExchangeController,
             ModerationController,
             ExchangeApiController,
+            DigestPageController,
+            DigestApiController,
+            DigestOffController,
             ModerationApiController,
+            LibraryController,
+            StaffLibraryController,
+            LibraryApiController,
             plotly_js,
             create_static_files_router(
                 path="/static",

@@ -38,6 +38,7 @@ APP_REGISTRY = AppRegistry(
         "backend.audit.piccolo_app",
         "backend.mail.piccolo_app",
         "backend.exchange.piccolo_app",
+        "backend.library.piccolo_app",
         "backend.analysis.workspace.piccolo_app",
     ]
 )

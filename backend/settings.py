@@ -92,6 +92,9 @@ class Settings:
     surveys_dir: Path = field(default_factory=lambda: Path(_env("SURVEYS_DIR", str(REPO_ROOT / "surveys"))))
     """Folder of questionnaire definitions loaded at start-up."""
 
+    library_max_bytes: int = field(default_factory=lambda: _env_int("LIBRARY_MAX_BYTES", 20 * 1024 * 1024))
+    """Largest PDF staff may upload to the reports library (bytes; docs/library.md)."""
+
     session_max_age: int = field(default_factory=lambda: _env_int("SESSION_MAX_AGE", 8 * 3600))
     """Seconds a signed-in session stays valid without activity."""
 

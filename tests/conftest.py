@@ -23,6 +23,9 @@ import pytest
 from backend.database import EmbeddedPostgres, configure, migrate
 
 APP_TABLES = (
+    "library_file",
+    "library_report",
+    "exchange_digest",
     "exchange_notice",
     "exchange_follow",
     "exchange_report",

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from backend.demo.answers import random_answers
 from backend.demo.discussion import seed_discussion
+from backend.demo.library import seed_library
 from backend.partners.services import create_force, create_person, find_person, force_code_taken
 from backend.partners.tables import Person
 from backend.publication.services import close_round, publish
@@ -170,6 +171,8 @@ async def _create(secret_key: str) -> None:
     contacts = [await find_person(f"contact@{f[1]}.practice-exchange.test") for f in FORCES]
     partners = [viewer_of(p) for p in contacts if p is not None]
     await seed_discussion(past_id, partners[1:4], admin, partners[0])
+    # a commissioned report in the library (docs/library.md)
+    await seed_library(admin)
     current = "Drug market practice 2027 (Vienna side event)"
     await open_round(
         NewRound(current, version_id, force_ids, 5, now + timedelta(days=60), TITLES[current]), secret_key, admin

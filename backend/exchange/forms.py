@@ -29,3 +29,10 @@ class ModerationForm(Form):
     action: str = ""
     reason: str = ""
     body: str = ""
+
+
+class DigestForm(Form):
+    """The e-mail digest of new posts in followed threads: none, daily or weekly."""
+
+    stripped: ClassVar[frozenset[str]] = frozenset({"frequency"})
+    frequency: str = ""

@@ -75,3 +75,18 @@ class Notice(Table, tablename="exchange_notice"):
     post = ForeignKey(references=Post, null=False, on_delete=OnDelete.cascade)
     created_at = Timestamptz(default=TimestamptzNow())
     read_at = Timestamptz(null=True, default=None)
+
+
+class DigestChoice(Table, tablename="exchange_digest"):
+    """A partner's e-mail digest of new posts in threads they follow (`digest.py`): none (no row
+    or `none`), daily or weekly; the period and time of the last digest queued."""
+
+    id: Serial
+    person = ForeignKey(references=Person, null=False, unique=True, on_delete=OnDelete.cascade)
+    #: none | daily | weekly (`digest_plan.Frequency`)
+    frequency = Varchar(length=10, default="none")
+    #: Posts after this time go in the next digest (the choice's time, then each digest's).
+    since = Timestamptz(default=TimestamptzNow())
+    #: The period (`digest_plan.period`) of the last digest queued, empty before the first.
+    last_period = Varchar(length=20, default="")
+    updated_at = Timestamptz(default=TimestamptzNow())

@@ -78,6 +78,8 @@ AREA_PATHS: tuple[tuple[str, tuple[str, ...]], ...] = (
             # the moderation queue of discussions
             "frontend/templates/exchange/moderation.html",
             "backend/exchange/moderation.py",
+            # publishing a report (docs/library.md)
+            "frontend/templates/library/edit.html",
         ),
     ),
     (
@@ -90,6 +92,9 @@ AREA_PATHS: tuple[tuple[str, tuple[str, ...]], ...] = (
             # discussions (docs/exchange.md)
             "frontend/templates/exchange/**",
             "backend/exchange/**",
+            # the reports library (docs/library.md)
+            "frontend/templates/library/**",
+            "backend/library/**",
         ),
     ),
     # messages: their templates (text and HTML) and the subject lines (docs/mail.md)

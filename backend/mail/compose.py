@@ -4,7 +4,7 @@ recipient's language: a `Draft`, ready to be queued. No database here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from backend.i18n import LANGUAGES, Language, language_for
 from backend.i18n.language import N_
-from backend.mail.links import LINK_MARK, OPT_OUT_MARK
+from backend.mail.links import DIGEST_OFF_MARK, LINK_MARK, OPT_OUT_MARK
 from backend.mail.schemas import MessageKind
 from backend.settings import REPO_ROOT
 from backend.web.templating import install_i18n
@@ -26,6 +26,7 @@ SUBJECTS = {
     MessageKind.PUBLISHED: N_("Results are published: %(round)s"),
     MessageKind.SIGN_IN: N_("Your sign-in link for Practice Exchange"),
     MessageKind.REMINDER: N_("Reminder: your answers to %(round)s"),
+    MessageKind.DIGEST: N_("New posts in the discussions you follow"),
 }
 
 
@@ -82,7 +83,13 @@ def mail_language(code: str | None) -> Language:
 def draw(kind: MessageKind, language: Language, **values: Any) -> tuple[str, str, str]:
     """(subject, text, HTML) of a message kind in `language`."""
     env = environment()
-    context = {"language": language, "link": LINK_MARK, "opt_out_link": OPT_OUT_MARK, **values}
+    context = {
+        "language": language,
+        "link": LINK_MARK,
+        "opt_out_link": OPT_OUT_MARK,
+        "digest_off_link": DIGEST_OFF_MARK,
+        **values,
+    }
     subject = language.gettext(SUBJECTS[kind], **values.get("subject_values", {}))
     text = env.get_template(f"mail/{kind.value}.txt").render(context, subject=subject)
     html = env.get_template(f"mail/{kind.value}.html").render(context, subject=subject)
@@ -161,5 +168,25 @@ def sample_values(kind: MessageKind, base_url: str) -> dict[str, Any]:
             "questionnaire": "Drug-market management: current practice",
             "started": True,
             "closes_at": deadline,
+        }
+    if kind == MessageKind.DIGEST:
+        return common | {
+            "frequency": "weekly",
+            "sections": [
+                {
+                    "kind": "discussions",
+                    "more": 0,
+                    "items": [
+                        {
+                            "thread_title": "Measures used",
+                            "round_title": "Drug-market practice 2027",
+                            "url": f"{base_url}/exchange/rounds/1/charts/q3#post-4",
+                            "number": 4,
+                            "day": date(2027, 2, 3),
+                            "excerpt": "We added repeat calls to our measures last year; it changed how we plan.",
+                        }
+                    ],
+                }
+            ],
         }
     return common | {"hours": 24}

@@ -16,9 +16,14 @@ LINK_MARK = "PXPERSONALLINKPX"
 #: Where the link that switches reminders off goes (reminders only).
 OPT_OUT_MARK = "PXREMINDERSOFFPX"
 OPT_OUT = "reminders-off"
+#: Where the link that switches e-mail digests off goes (digests only: `exchange/digest.py`).
+DIGEST_OFF_MARK = "PXDIGESTOFFPX"
+DIGEST_OFF = "digest-off"
+#: Purposes whose token is derived from a person's id (one link per person, never stored).
+PERSON_PURPOSES = (OPT_OUT, DIGEST_OFF)
 #: Each purpose's path; the purpose is also the token's derivation label.
-PATHS = {"invitation": "/r/", "sign-in": "/sign-in/link/", OPT_OUT: "/reminders/off/"}
-MARKS = {"invitation": LINK_MARK, "sign-in": LINK_MARK, OPT_OUT: OPT_OUT_MARK}
+PATHS = {"invitation": "/r/", "sign-in": "/sign-in/link/", OPT_OUT: "/reminders/off/", DIGEST_OFF: "/digest/off/"}
+MARKS = {"invitation": LINK_MARK, "sign-in": LINK_MARK, OPT_OUT: OPT_OUT_MARK, DIGEST_OFF: DIGEST_OFF_MARK}
 
 
 def link_ref(purpose: str, nonce: str) -> str:
@@ -30,20 +35,28 @@ def link_ref(purpose: str, nonce: str) -> str:
 def opt_out_token(secret_key: str, person_id: int) -> str:
     """The token of a person's link to switch reminders off: their id and an HMAC of it (256
     bits; unguessable without SECRET_KEY, the same in every reminder, never stored)."""
-    return f"{person_id}.{derive_token(secret_key, OPT_OUT, str(person_id))}"
+    return person_token(secret_key, OPT_OUT, person_id)
 
 
-def opt_out_person(secret_key: str, token: str) -> int | None:
+def person_token(secret_key: str, purpose: str, person_id: int) -> str:
+    """A person's token for `purpose` (one of `PERSON_PURPOSES`): their id and an HMAC of it."""
+    return f"{person_id}.{derive_token(secret_key, purpose, str(person_id))}"
+
+
+def opt_out_person(secret_key: str, token: str, purpose: str = OPT_OUT) -> int | None:
     """The person an opt-out token belongs to (None: not a valid token)."""
     head, _, _ = token.partition(".")
     if not head.isdigit() or len(head) > 12:
         return None
-    return int(head) if same_hash(opt_out_token(secret_key, int(head)), token) else None
+    return int(head) if same_hash(person_token(secret_key, purpose, int(head)), token) else None
 
 
 def resolve(ref: str, base_url: str, secret_key: str) -> str:
     purpose, nonce = ref.split(":", 1)
-    token = opt_out_token(secret_key, int(nonce)) if purpose == OPT_OUT else derive_token(secret_key, purpose, nonce)
+    if purpose in PERSON_PURPOSES:
+        token = person_token(secret_key, purpose, int(nonce))
+    else:
+        token = derive_token(secret_key, purpose, nonce)
     return f"{base_url.rstrip('/')}{PATHS[purpose]}{token}"
 
 
@@ -54,7 +67,7 @@ def refs(ref: str) -> list[str]:
 
 def opt_out_url(ref: str, base_url: str, secret_key: str) -> str | None:
     """The opt-out link of a message (its List-Unsubscribe header), if it has one."""
-    found = [r for r in refs(ref) if r.startswith(f"{OPT_OUT}:")]
+    found = [r for r in refs(ref) if r.split(":", 1)[0] in PERSON_PURPOSES]
     return resolve(found[0], base_url, secret_key) if found else None
 
 
@@ -65,6 +78,9 @@ def fill(body: str, ref: str, base_url: str, secret_key: str) -> str:
     return body
 
 
-def withhold(body: str, placeholder: str, opt_out_placeholder: str | None = None) -> str:
+def withhold(
+    body: str, placeholder: str, opt_out_placeholder: str | None = None, digest_off_placeholder: str | None = None
+) -> str:
     """A body as staff may read it where the links are not theirs to see."""
-    return body.replace(LINK_MARK, placeholder).replace(OPT_OUT_MARK, opt_out_placeholder or placeholder)
+    body = body.replace(LINK_MARK, placeholder).replace(OPT_OUT_MARK, opt_out_placeholder or placeholder)
+    return body.replace(DIGEST_OFF_MARK, digest_off_placeholder or opt_out_placeholder or placeholder)

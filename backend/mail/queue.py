@@ -29,7 +29,9 @@ STALLED_AFTER = 60
 #: Deferring runs on the connection of the caller's transaction (asyncpg), with no pool; a
 #: worker opens the app with a pool of its own (`run_worker`).
 #: `backend.rounds.schedule` runs on it too: each minute, opening due rounds and sending due reminders.
-queue_app = App(connector=QueueConnector(), import_paths=[__name__, "backend.rounds.schedule"])
+#: `backend.exchange.digest_schedule` too: each hour, the e-mail digests that are due.
+SCHEDULES = ["backend.rounds.schedule", "backend.exchange.digest_schedule"]
+queue_app = App(connector=QueueConnector(), import_paths=[__name__, *SCHEDULES])
 
 
 class Backoff(BaseRetryStrategy):

@@ -21,6 +21,7 @@ class MessageKind(StrEnum):
     PUBLISHED = "published"
     SIGN_IN = "sign_in"
     REMINDER = "reminder"
+    DIGEST = "digest"
 
 
 class MessageSummary(msgspec.Struct, frozen=True, kw_only=True):

@@ -48,6 +48,7 @@ GET_MESSAGE = f"SELECT {_SUMMARY}, idempotency_key, body_text, body_html, link_r
 #: Where staff read a message whose link only its recipient may have.
 LINK_WITHHELD = "[personal link: sent only to the recipient]"
 OPT_OUT_WITHHELD = "[link to switch reminders off: sent only to the recipient]"
+DIGEST_OFF_WITHHELD = "[link to switch digests off: sent only to the recipient]"
 
 
 async def queue(drafts: Sequence[Draft]) -> list[int]:
@@ -90,7 +91,7 @@ async def get_message(message_id: int) -> MessageDetail | None:
         if row["delivered_to"] == "mailbox":
             row[body] = fill(row[body], ref, config.base_url, config.secret_key)
         else:
-            row[body] = withhold(row[body], LINK_WITHHELD, OPT_OUT_WITHHELD)
+            row[body] = withhold(row[body], LINK_WITHHELD, OPT_OUT_WITHHELD, DIGEST_OFF_WITHHELD)
     return msgspec.convert(row, MessageDetail)
 
 
@@ -102,7 +103,8 @@ def preview(kind: MessageKind, language: str) -> MessagePreview:
     personal = kind in {MessageKind.INVITATION, MessageKind.REMINDER}
     example = f"{config.base_url}/{'r' if personal else 'sign-in/link'}/EXAMPLE-TOKEN"
     off = f"{config.base_url}/reminders/off/EXAMPLE-TOKEN"
-    text, html = (withhold(body, example, off) for body in (d.body_text, d.body_html))
+    digest_off = f"{config.base_url}/digest/off/EXAMPLE-TOKEN"
+    text, html = (withhold(body, example, off, digest_off) for body in (d.body_text, d.body_html))
     return MessagePreview(kind, d.language, d.subject, text, html)
 
 

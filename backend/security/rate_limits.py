@@ -138,7 +138,7 @@ async def buckets_for(request: Request[Any, Any, Any], settings: Settings) -> li
         elif path.startswith("/sign-in/link/"):
             buckets.append(bucket("sign-in-link", path.removeprefix("/sign-in/link/"), settings.sign_in_rate_limit))
         return buckets
-    for prefix in ("/r/", "/reminders/off/"):  # personal links: tried one by one by a guesser
+    for prefix in ("/r/", "/reminders/off/", "/digest/off/"):  # personal links: tried one by one by a guesser
         if method in ("GET", "HEAD", "POST") and path.startswith(prefix):
             return [
                 bucket("link-address", address, settings.address_rate_limit),

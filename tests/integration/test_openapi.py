@@ -29,6 +29,7 @@ async def test_openapi_document(client: httpx.AsyncClient) -> None:
         "/api/account",
         "/api/account/password",
         "/api/account/language",
+        "/api/account/digest",
         "/api/questionnaires",
         "/api/questionnaires/{version_id}",
         "/api/audit",

@@ -53,7 +53,11 @@ CONVERTED = [
     "staff/analysis.html",
     "staff/coding.html",
     "mail/pages/reminders_off.html",
+    "mail/pages/digest_off.html",
     *sorted(f"exchange/{p.name}" for p in (TEMPLATES / "exchange").glob("*.html")),
+    "library/index.html",
+    "library/report.html",
+    "library/edit.html",
     *sorted(f"respond/{p.name}" for p in (TEMPLATES / "respond").glob("*.html")),
     *sorted(f"respond/questions/{p.name}" for p in (TEMPLATES / "respond" / "questions").glob("*.html")),
 ]
