@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import msgspec
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import ClientException, HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Redirect, Template
@@ -173,7 +173,14 @@ def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[An
     )
 
 
+def undecodable(request: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Any]:
+    """A form part that is not UTF-8 text: Litestar's multipart parser raises while reading the
+    body, before any handler runs. The client's doing: a 400, never a 500."""
+    return http_error(request, ClientException(detail="A form field is not valid UTF-8 text."))
+
+
 EXCEPTION_HANDLERS = {
+    UnicodeDecodeError: undecodable,
     NotAuthorizedException: not_authorized,
     PermissionDeniedException: permission_denied,
     HTTPException: http_error,
