@@ -53,3 +53,20 @@ class StatusCounts(msgspec.Struct, frozen=True):
 
     submitted: int = 0
     drafts: int = 0
+
+
+class AnswerChangeOut(msgspec.Struct, frozen=True):
+    """One change to a force's answer (`history.Change` as the JSON API gives it, to the force and
+    to staff): who, when, before and after, in the reader's language."""
+
+    id: int
+    question_id: str
+    question: str
+    old: str
+    new: str
+    person_id: int | None
+    person_name: str | None
+    changed_at: datetime
+    revision: int
+    #: False: a save refused because someone else at the force saved first (what was typed, kept)
+    saved: bool

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import msgspec
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
 
 from backend.i18n import Language
 from backend.responses.history import force_history
+from backend.responses.schemas import AnswerChangeOut
 from backend.security.guards import requires_staff
 from backend.security.roles import Viewer
 from backend.web.errors import refusals
 from backend.web.params import Injected, PathId
-
-
-class StaffAnswerChange(msgspec.Struct, frozen=True):
-    """One change to a force's answer: who, when, before and after (in words)."""
-
-    id: int
-    question_id: str
-    question: str
-    old: str
-    new: str
-    person_id: int | None
-    person_name: str | None
-    changed_at: datetime
-    revision: int
-    #: False: a save refused because someone else at the force saved first (what they typed, kept)
-    saved: bool
 
 
 class ForceAnswerHistory(msgspec.Struct, frozen=True):
@@ -38,7 +21,7 @@ class ForceAnswerHistory(msgspec.Struct, frozen=True):
     force_id: int
     force_name: str
     #: the latest first
-    changes: list[StaffAnswerChange]
+    changes: list[AnswerChangeOut]
 
 
 class StaffResponseApiController(Controller):

@@ -5,8 +5,6 @@ every POST, the session's CSRF token too (`X-CSRFToken` header)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency, Provide
@@ -17,7 +15,7 @@ from backend.i18n import language_for
 from backend.responses.colleagues import ColleagueRefused, TeamMember, invite_colleague, is_lead, team
 from backend.responses.deps import Respondent, load_respondent
 from backend.responses.history import history, question_ids
-from backend.responses.schemas import ResponseStatus
+from backend.responses.schemas import AnswerChangeOut, ResponseStatus
 from backend.settings import Settings
 from backend.web.errors import invalid, refusals
 from backend.web.params import Injected
@@ -46,22 +44,6 @@ class InvitedColleague(msgspec.Struct, frozen=True):
     email: str
     #: a new person at the force (False: someone already there, now invited)
     created: bool
-
-
-class AnswerChangeOut(msgspec.Struct, frozen=True):
-    """One change to an answer: who, when, before and after (in the respondent's language)."""
-
-    id: int
-    question_id: str
-    question: str
-    old: str
-    new: str
-    person_id: int | None
-    person_name: str | None
-    changed_at: datetime
-    revision: int
-    #: False: a save refused because someone else saved first (what was typed, kept)
-    saved: bool
 
 
 class TeamApiController(Controller):
