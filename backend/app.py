@@ -24,7 +24,10 @@ from backend.analysis.workspace.staff import StaffAnalysisController
 from backend.audit.api import AuditApiController
 from backend.audit.controllers import AuditController
 from backend.auth.controllers import AuthController
-from backend.database import pool_lifespan
+from backend.briefing.api import BriefingApiController, BriefingQuestionsApiController
+from backend.briefing.controllers import BriefingController
+from backend.briefing.staff import StaffBriefingController, StaffMeetingBriefingController
+from backend.database import current_dsn, pool_lifespan
 from backend.exchange.api import ExchangeApiController, ModerationApiController
 from backend.exchange.controllers import ExchangeController
 from backend.exchange.digest_controllers import DigestApiController, DigestOffController, DigestPageController
@@ -39,11 +42,17 @@ from backend.mail import config as mail_config
 from backend.mail.api import MailPreviewApiController, OutboxApiController
 from backend.mail.controllers import OutboxController, ReminderOptOutController
 from backend.mail.queue import worker_in_background
+from backend.meetings.api import MeetingsApiController
+from backend.meetings.controllers import MeetingsController
+from backend.meetings.staff import StaffMeetingsController
 from backend.ops.api import HealthController
 from backend.partners.api import AccountApiController, ForceApiController, PeopleApiController, TokenApiController
 from backend.partners.controllers import AccountController
 from backend.partners.peer_groups import dimension_label, label
 from backend.partners.staff import PartnersController
+from backend.practice.api import PracticeApiController, PracticeStaffApiController
+from backend.practice.controllers import PracticeController
+from backend.practice.staff import StaffPracticeController
 from backend.profile_changes.api import ProfileChangeApiController
 from backend.profile_changes.controllers import ProfileChangeController
 from backend.publication.api import PublicationApiController, StaffPublicationApiController
@@ -73,9 +82,13 @@ from backend.security.hosts import allowed_hosts_middleware
 from backend.security.logs import logging_config
 from backend.security.proxies import proxy_headers_middleware
 from backend.security.rate_limits import rate_limit_middleware
+from backend.security.session_cache import listening as session_cache_listening
 from backend.security.sessions import session_config
 from backend.security.store import PostgresStore, expired_purge_lifespan
 from backend.settings import REPO_ROOT, Settings, get_settings
+from backend.signup.api import SignupApiController, StaffSignupApiController
+from backend.signup.controllers import PublicController
+from backend.signup.staff import StaffSignupController
 from backend.surveys import choice_options
 from backend.surveys.api import QuestionnaireApiController
 from backend.surveys.controllers import QuestionnaireController
@@ -195,6 +208,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LibraryController,
             StaffLibraryController,
             LibraryApiController,
+            BriefingController,
+            StaffBriefingController,
+            StaffMeetingBriefingController,
+            BriefingApiController,
+            BriefingQuestionsApiController,
+            PublicController,
+            StaffSignupController,
+            SignupApiController,
+            StaffSignupApiController,
+            MeetingsController,
+            StaffMeetingsController,
+            MeetingsApiController,
+            PracticeController,
+            StaffPracticeController,
+            PracticeApiController,
+            PracticeStaffApiController,
             plotly_js,
             create_static_files_router(
                 path="/static",
@@ -217,7 +246,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         on_startup=[on_startup],
         # Entered in order, left in reverse: the purge stops before the pool closes.
-        lifespan=[database_pool, expired_purge_lifespan(settings.session_purge_interval)],
+        lifespan=[
+            database_pool,
+            expired_purge_lifespan(settings.session_purge_interval),
+            # Sessions read are kept a few seconds per process while it hears of every change.
+            session_cache_listening(current_dsn),
+        ],
         stores={"sessions": PostgresStore("sessions")},
         # Headers go on in a before_send hook: it also sees the router's 404/405 and the
         # responses the app-level exception handler makes from middleware errors.

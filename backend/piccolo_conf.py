@@ -39,6 +39,10 @@ APP_REGISTRY = AppRegistry(
         "backend.mail.piccolo_app",
         "backend.exchange.piccolo_app",
         "backend.library.piccolo_app",
+        "backend.signup.piccolo_app",
+        "backend.practice.piccolo_app",
+        "backend.briefing.piccolo_app",
+        "backend.meetings.piccolo_app",
         "backend.analysis.workspace.piccolo_app",
     ]
 )

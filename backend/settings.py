@@ -120,6 +120,14 @@ class Settings:
     """Sign-in attempts, and separately personal-link requests, allowed per client address per
     minute: higher than SIGN_IN_RATE_LIMIT, so that a room of people behind one address can sign in."""
 
+    signup_rate_limit: int = field(default_factory=lambda: _env_int("SIGNUP_RATE_LIMIT", 30))
+    """Uses of the public sign-up and "my data" forms (pages and JSON) allowed per client
+    address per hour (docs/signup.md)."""
+
+    signup_purge_days: int = field(default_factory=lambda: _env_int("SIGNUP_PURGE_DAYS", 7))
+    """Days after its confirmation link expired that a sign-up never confirmed is deleted, with
+    its consent history and messages (a periodic task of the mail queue; docs/signup.md)."""
+
     smtp_host: str = field(default_factory=lambda: _env("SMTP_HOST", ""))
     """Mail server for outgoing mail (docs/mail.md). Empty: no server; `demo` then delivers to
     its local mailbox (the Outbox page), and `worker` refuses to start."""

@@ -21,6 +21,9 @@ baseline route, wrk runs with one session per connection, and a note of the mach
   connection i sends session i mod len(sessions) (a Cookie header string, or a `Session` with
   the CSRF token for POSTs); `body=` makes the requests POSTs (autosave). Errors (status >= 400,
   socket errors) are counted in `.errors`, never raised: check them.
+- `BENCH_PROFILE=/tmp/x.prof .venv/bin/python bench/<name>.py --repeat 1` runs the (one-worker)
+  server under cProfile and writes its profile when the benchmark stops it; read it with
+  `python -m pstats /tmp/x.prof` (figures are slowed about threefold, shares hold roughly).
 - `wrk` needs the `wrk` load generator (Debian: `apt-get install wrk`); `require_wrk()` stops a
   benchmark at its start, saying so, when it is missing. Benchmarks run from the
   repository's root as `.venv/bin/python bench/<name>.py`.
@@ -222,7 +225,25 @@ def _serve_main(host: str, port: str, workers: str, stack: str = "auto") -> None
         backend.cli.server.listening_socket = _uvicorn_socket
     from backend.settings import get_settings
 
-    serve_factory(get_settings(), host, int(port), int(workers), factory="bench.harness:create_bench_app")
+    # BENCH_PROFILE=<file>: the server runs under cProfile (one worker: it serves in this
+    # process) and writes its profile there when stopped; read it with `python -m pstats`.
+    profile_path = os.environ.get("BENCH_PROFILE")
+    profiler = None
+    if profile_path:
+        import cProfile
+        import signal
+
+        # uvicorn raises the SIGTERM it caught again once it has stopped: let that end this
+        # process through `finally` below, not at once.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        profiler = cProfile.Profile()
+        profiler.enable()
+    try:
+        serve_factory(get_settings(), host, int(port), int(workers), factory="bench.harness:create_bench_app")
+    finally:
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile_path)
 
 
 def _uvicorn_socket(host: str, port: int) -> socket.socket:

@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from backend.demo.answers import random_answers
 from backend.demo.discussion import seed_discussion
 from backend.demo.library import seed_library
+from backend.demo.meetings import seed_meeting
+from backend.demo.practice import seed_practice
 from backend.partners.services import create_force, create_person, find_person, force_code_taken
 from backend.partners.tables import Person
 from backend.publication.services import close_round, publish
@@ -172,7 +174,11 @@ async def _create(secret_key: str) -> None:
     partners = [viewer_of(p) for p in contacts if p is not None]
     await seed_discussion(past_id, partners[1:4], admin, partners[0])
     # a commissioned report in the library (docs/library.md)
-    await seed_library(admin)
+    report_id = await seed_library(admin)
+    # an upcoming meeting on the report and the latest published round (docs/meetings.md)
+    await seed_meeting(admin, report_id, past_id)
+    # practice notes: one anonymous, one named, one translated into French (docs/practice.md)
+    await seed_practice(admin, partners[2:5])
     current = "Drug market practice 2027 (Vienna side event)"
     await open_round(
         NewRound(current, version_id, force_ids, 5, now + timedelta(days=60), TITLES[current]), secret_key, admin

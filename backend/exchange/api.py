@@ -14,7 +14,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, JSONBody
 
-from backend.exchange.deps import http_error, reader_post, reader_thread
+from backend.exchange.deps import http_error, reader_post, reader_roundless, reader_thread
 from backend.exchange.moderation import moderate, queue
 from backend.exchange.notices import following, mark_read, notices, set_following
 from backend.exchange.posts import (
@@ -26,8 +26,18 @@ from backend.exchange.posts import (
     thread_posts,
     write_post,
 )
-from backend.exchange.schemas import NoticeOut, PostOut, QueuedPost, ThreadListed, ThreadOut
-from backend.exchange.threads import round_subjects
+from backend.exchange.schemas import (
+    IndexedThread,
+    IndexOut,
+    NoticeOut,
+    PostOut,
+    QueuedPost,
+    RoundlessListed,
+    RoundListed,
+    ThreadListed,
+    ThreadOut,
+)
+from backend.exchange.threads import exchange_index, round_subjects
 from backend.i18n import Language
 from backend.security.guards import requires_partner, requires_staff
 from backend.security.roles import Viewer
@@ -105,11 +115,45 @@ def _thread_out(context: Any, posts: list[PostOut], follows: bool) -> ThreadOut:
     )
 
 
+async def _write(context: Any, viewer: Viewer, language: Language, settings: Settings, data: PostIn) -> PostOut:
+    if data.reply_to is not None and not 1 <= data.reply_to <= INT4_MAX:
+        raise http_error(Refused(422, language.gettext("The post you reply to is not in this thread."), "reply_to"))
+    try:
+        written = await write_post(context.key, viewer, data.body, data.reply_to, data.confirm, language)
+    except (Refused, NeedsConfirmation) as exc:
+        raise http_error(exc) from exc
+    posts = await thread_posts(written.thread_id, viewer, settings.exchange_edit_minutes)
+    return next(p for p in posts if p.id == written.id)
+
+
+def _listed(thread: IndexedThread) -> RoundlessListed:
+    return RoundlessListed(thread.key.kind.value, thread.key.subject, str(thread.title), thread.key.path, thread.posts)
+
+
 class ExchangeApiController(Controller):
     path = "/api/exchange"
     guards = [requires_partner]
     tags = ["exchange"]
     cache_control = NO_STORE
+
+    @get(
+        "/",
+        summary="Everything partners may discuss",
+        description="The published rounds (with their posts summed; each round's threads are at `threads`), "
+        "the discussions of announced meetings (never a draft or a cancelled one) and of published reports, "
+        "each with its number of posts: the `/exchange` page's list.",
+        responses=refusals(401, 403),
+    )
+    async def index(self, language: Injected[Language]) -> IndexOut:
+        found = await exchange_index(language)
+        return IndexOut(
+            rounds=[
+                RoundListed(i, str(title), f"/exchange/rounds/{i}", f"/api/exchange/rounds/{i}/threads", posts)
+                for i, title, posts in found.rounds
+            ],
+            meetings=[_listed(t) for t in found.meetings],
+            reports=[_listed(t) for t in found.reports],
+        )
 
     @get(
         "/rounds/{round_id:int}/threads",
@@ -168,14 +212,7 @@ class ExchangeApiController(Controller):
         data: JSONBody[PostIn],
     ) -> PostOut:
         context = await reader_thread(request, viewer, round_id, segment, subject, language)
-        if data.reply_to is not None and not 1 <= data.reply_to <= INT4_MAX:
-            raise http_error(Refused(422, language.gettext("The post you reply to is not in this thread."), "reply_to"))
-        try:
-            written = await write_post(context.key, viewer, data.body, data.reply_to, data.confirm, language)
-        except (Refused, NeedsConfirmation) as exc:
-            raise http_error(exc) from exc
-        posts = await thread_posts(written.thread_id, viewer, settings.exchange_edit_minutes)
-        return next(p for p in posts if p.id == written.id)
+        return await _write(context, viewer, language, settings, data)
 
     @post(
         "/rounds/{round_id:int}/{segment:str}/{subject:str}/follow",
@@ -195,6 +232,62 @@ class ExchangeApiController(Controller):
         data: JSONBody[FollowIn],
     ) -> Done:
         context = await reader_thread(request, viewer, round_id, segment, subject, language)
+        await set_following(context.key, viewer, data.follow)
+        return Done(True)
+
+    @get(
+        ["/meetings/{subject_id:int}", "/reports/{subject_id:int}"],
+        summary="A meeting's or a report's discussion",
+        description="Its posts in order, as for a round's discussions. A meeting's exists once the meeting is "
+        "announced (404 for a draft or a cancelled meeting); a report's while the report is published.",
+        responses=refusals(401, 403, 404),
+    )
+    async def roundless_thread(
+        self,
+        request: Request[Any, Any, Any],
+        subject_id: PathId,
+        viewer: Injected[Viewer],
+        language: Injected[Language],
+        settings: Injected[Settings],
+    ) -> ThreadOut:
+        context = await reader_roundless(request, viewer, subject_id, language)
+        posts = await thread_posts(context.thread_id, viewer, settings.exchange_edit_minutes)
+        return _thread_out(context, posts, await following(context.key, viewer))
+
+    @post(
+        ["/meetings/{subject_id:int}/posts", "/reports/{subject_id:int}/posts"],
+        summary="Post in a meeting's or a report's discussion, or reply",
+        description="As for a round's discussions: without the author's name or force. Audited.",
+        status_code=201,
+        responses=_POST_ERRORS,
+    )
+    async def roundless_write(
+        self,
+        request: Request[Any, Any, Any],
+        subject_id: PathId,
+        viewer: Injected[Viewer],
+        language: Injected[Language],
+        settings: Injected[Settings],
+        data: JSONBody[PostIn],
+    ) -> PostOut:
+        context = await reader_roundless(request, viewer, subject_id, language)
+        return await _write(context, viewer, language, settings, data)
+
+    @post(
+        ["/meetings/{subject_id:int}/follow", "/reports/{subject_id:int}/follow"],
+        summary="Follow or stop following a meeting's or a report's discussion",
+        status_code=200,
+        responses=refusals(401, 403, 404),
+    )
+    async def roundless_follow(
+        self,
+        request: Request[Any, Any, Any],
+        subject_id: PathId,
+        viewer: Injected[Viewer],
+        language: Injected[Language],
+        data: JSONBody[FollowIn],
+    ) -> Done:
+        context = await reader_roundless(request, viewer, subject_id, language)
         await set_following(context.key, viewer, data.follow)
         return Done(True)
 

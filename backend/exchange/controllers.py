@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from backend.exchange.deps import reader_post, reader_thread
+from backend.exchange.deps import reader_post, reader_roundless, reader_thread
 from backend.exchange.forms import PostForm, ReportForm
 from backend.exchange.notices import following, mark_read, notices, set_following, unread_count
 from backend.exchange.posts import (
@@ -25,7 +25,7 @@ from backend.exchange.posts import (
     write_post,
 )
 from backend.exchange.schemas import ThreadContext
-from backend.exchange.threads import discussable_rounds, round_subjects
+from backend.exchange.threads import exchange_index, round_subjects
 from backend.i18n import Language
 from backend.security.guards import requires_partner
 from backend.security.roles import Viewer
@@ -45,11 +45,15 @@ class ExchangeController(Controller):
     async def index(
         self, request: Request[Any, Any, Any], viewer: Injected[Viewer], language: Injected[Language]
     ) -> Template:
-        """The published rounds whose charts and themes can be discussed."""
+        """What can be discussed: the published rounds (their charts and themes), announced
+        meetings and published reports, with their numbers of posts."""
+        found = await exchange_index(language)
         return await render(
             request,
             "exchange/index.html",
-            rounds=await discussable_rounds(language),
+            rounds=found.rounds,
+            meetings=found.meetings,
+            reports=found.reports,
             unread=await unread_count(viewer),
         )
 
@@ -131,6 +135,68 @@ class ExchangeController(Controller):
     ) -> Redirect:
         """Stop following the thread."""
         context = await reader_thread(request, viewer, round_id, segment, subject, language)
+        await set_following(context.key, viewer, False)
+        flash(request, language.gettext("You no longer follow this discussion."), "success")
+        return redirect(context.key.path)
+
+    @get(["/meetings/{subject_id:int}", "/reports/{subject_id:int}"])
+    async def roundless_thread(
+        self,
+        request: Request[Any, Any, Any],
+        subject_id: PathId,
+        viewer: Injected[Viewer],
+        language: Injected[Language],
+        settings: Injected[Settings],
+        reply_to: FromQuery[str] = "",
+    ) -> Template:
+        """A meeting's thread (announced meetings) or a report's (published reports)."""
+        context = await reader_roundless(request, viewer, subject_id, language)
+        return await _thread_page(request, context, viewer, settings, PostForm(reply_to=reply_to))
+
+    @post(["/meetings/{subject_id:int}", "/reports/{subject_id:int}"])
+    async def roundless_write(
+        self,
+        request: Request[Any, Any, Any],
+        subject_id: PathId,
+        viewer: Injected[Viewer],
+        language: Injected[Language],
+        settings: Injected[Settings],
+        data: Annotated[PostForm, FORM],
+    ) -> Template | Redirect:
+        """Post in a meeting's or a report's thread, or reply."""
+        context = await reader_roundless(request, viewer, subject_id, language)
+        reply_to = form_int(data.reply_to) if data.reply_to else None
+        try:
+            written = await write_post(context.key, viewer, data.body, reply_to, data.confirm == "yes", language)
+        except (Refused, NeedsConfirmation) as exc:
+            return await _thread_page(request, context, viewer, settings, data, exc)
+        flash(request, language.gettext("Your post is published, without your name or your force."), "success")
+        return redirect(f"{context.key.path}#post-{written.id}")
+
+    @post(["/meetings/{subject_id:int}/follow", "/reports/{subject_id:int}/follow"])
+    async def roundless_follow(
+        self,
+        request: Request[Any, Any, Any],
+        subject_id: PathId,
+        viewer: Injected[Viewer],
+        language: Injected[Language],
+    ) -> Redirect:
+        """Follow a meeting's or a report's thread."""
+        context = await reader_roundless(request, viewer, subject_id, language)
+        await set_following(context.key, viewer, True)
+        flash(request, language.gettext("You follow this discussion."), "success")
+        return redirect(context.key.path)
+
+    @post(["/meetings/{subject_id:int}/unfollow", "/reports/{subject_id:int}/unfollow"])
+    async def roundless_unfollow(
+        self,
+        request: Request[Any, Any, Any],
+        subject_id: PathId,
+        viewer: Injected[Viewer],
+        language: Injected[Language],
+    ) -> Redirect:
+        """Stop following a meeting's or a report's thread."""
+        context = await reader_roundless(request, viewer, subject_id, language)
         await set_following(context.key, viewer, False)
         flash(request, language.gettext("You no longer follow this discussion."), "success")
         return redirect(context.key.path)

@@ -11,7 +11,7 @@ from litestar.exceptions import HTTPException, NotFoundException
 
 from backend.audit.refusals import refused
 from backend.exchange.posts import NeedsConfirmation, Refused, post_thread_key
-from backend.exchange.schemas import SEGMENTS, ThreadContext, ThreadKey
+from backend.exchange.schemas import ROUNDLESS, SEGMENTS, ThreadContext, ThreadKey
 from backend.exchange.threads import resolve
 from backend.i18n import Language
 from backend.security.roles import Viewer
@@ -28,6 +28,20 @@ async def reader_thread(
     context = None if kind is None else await resolve(ThreadKey(kind, round_id, subject), language)
     if context is None:
         await refused(request, viewer, "not_published", f"exchange:{round_id}:{segment}")
+        raise NotFoundException(NOT_FOUND)
+    return context
+
+
+async def reader_roundless(
+    request: Request[Any, Any, Any], viewer: Viewer, subject_id: int, language: Language
+) -> ThreadContext:
+    """A meeting's or a report's thread (which: the path's segment, `/…/meetings/<id>` or
+    `/…/reports/<id>`), if the reader may see it; else 404 (audited)."""
+    segment = request.url.path.removeprefix("/api").split("/")[2]
+    kind = next((k for k, name in ROUNDLESS.items() if name == segment), None)
+    context = None if kind is None else await resolve(ThreadKey(kind, None, str(subject_id)), language)
+    if context is None:
+        await refused(request, viewer, "not_published", f"exchange:{segment}:{subject_id}")
         raise NotFoundException(NOT_FOUND)
     return context
 

@@ -36,6 +36,8 @@ from backend.mail.config import current
 from backend.mail.links import DIGEST_OFF, link_ref, opt_out_person
 from backend.mail.schemas import MessageKind
 from backend.mail.services import queue
+from backend.meetings.digest import meetings_section
+from backend.practice.digest import practice_section
 from backend.security.roles import Viewer
 
 CHOICE = "SELECT frequency FROM exchange_digest WHERE person = $1"
@@ -143,6 +145,8 @@ async def send_digest(person_id: int, now: datetime) -> int | None:
             return None
         language = mail_language(row["language"])
         sections = [await discussion_section(person_id, row["since"], language, config.base_url)]
+        sections.append(await practice_section(person_id, row["since"], language, config.base_url))
+        sections.append(await meetings_section(person_id, row["since"], language, config.base_url))
         this_period = period(frequency, now)
         if not worth_sending(sections):
             # Nothing new: nothing sent, and the next new post waits for the next period.
@@ -157,7 +161,7 @@ async def send_digest(person_id: int, now: datetime) -> int | None:
             person_id=person_id,
             link_ref=link_ref(DIGEST_OFF, str(person_id)),
             frequency=frequency.value,
-            sections=[_shown(s) for s in sections],
+            sections=[_shown(s) for s in sections if s.items],
         )
         ids = await queue([message])
         await execute(DONE, person_id, now, this_period)

@@ -39,6 +39,10 @@ class Frequency(StrEnum):
 
 class SectionKind(StrEnum):
     DISCUSSIONS = "discussions"
+    #: new practice notes (`practice/digest.py`: the title, status label, day and an excerpt)
+    PRACTICE = "practice"
+    #: new meetings (`meetings/digest.py`: the title, its time, day and place)
+    MEETINGS = "meetings"
 
 
 class BadFrequency(ValueError):

@@ -16,8 +16,10 @@ from backend.i18n import Shown
 class ThreadKind(StrEnum):
     CHART = "chart"
     THEME = "theme"
-    #: reserved: meetings (issue 12, item 4) will key their threads (meeting, none, meeting id)
+    #: a meeting's thread: (meeting, none, meeting id), on announced meetings (backend/meetings)
     MEETING = "meeting"
+    #: a library report's thread: (report, none, report id), on published reports (backend/library)
+    REPORT = "report"
 
 
 class PostState(StrEnum):
@@ -32,18 +34,23 @@ class PostState(StrEnum):
 #: The URL segment of each kind of thread a round has.
 SEGMENTS = {"charts": ThreadKind.CHART, "themes": ThreadKind.THEME}
 SEGMENT_OF = {kind: segment for segment, kind in SEGMENTS.items()}
+#: The URL segment of the threads that belong to no round (`/exchange/meetings/<id>`).
+ROUNDLESS = {ThreadKind.MEETING: "meetings", ThreadKind.REPORT: "reports"}
 
 
 @dataclass(frozen=True)
 class ThreadKey:
-    """What a thread is about: (chart, round, question id) or (theme, round, section id)."""
+    """What a thread is about: (chart, round, question id), (theme, round, section id),
+    (meeting, None, meeting id) or (report, None, report id)."""
 
     kind: ThreadKind
-    round_id: int
+    round_id: int | None
     subject: str
 
     @property
     def path(self) -> str:
+        if self.kind in ROUNDLESS:
+            return f"/exchange/{ROUNDLESS[self.kind]}/{self.subject}"
         return f"/exchange/rounds/{self.round_id}/{SEGMENT_OF[self.kind]}/{self.subject}"
 
     @property
@@ -64,14 +71,36 @@ class ThreadSubject:
 
 
 @dataclass(frozen=True)
+class IndexedThread:
+    """A meeting's or a report's thread on the exchange's index (whether or not anyone wrote in
+    it yet)."""
+
+    key: ThreadKey
+    title: Shown
+    posts: int = 0
+
+
+@dataclass(frozen=True)
+class ExchangeIndex:
+    """What the exchange's index lists: (round id, title, posts) of each published round, and
+    the threads of announced meetings and published reports."""
+
+    rounds: list[tuple[int, Shown, int]]
+    meetings: list[IndexedThread]
+    reports: list[IndexedThread]
+
+
+@dataclass(frozen=True)
 class ThreadContext:
-    """A thread that exists for the reader: its key, title and round's title."""
+    """A thread that exists for the reader: its key, title and round's title (a meeting's or a
+    report's thread: "Meeting", "Report"; `subject_path` is then its page)."""
 
     key: ThreadKey
     title: Shown
     section: Shown
     round_title: Shown
     thread_id: int | None
+    subject_path: str = ""
 
 
 class PostRow(msgspec.Struct, frozen=True):
@@ -136,7 +165,8 @@ class PostOut(msgspec.Struct, frozen=True, omit_defaults=True):
 
 class ThreadOut(msgspec.Struct, frozen=True):
     kind: str
-    round_id: int
+    #: null for a meeting's or a report's thread
+    round_id: int | None
     subject: str
     title: str
     section: str
@@ -154,6 +184,38 @@ class ThreadListed(msgspec.Struct, frozen=True):
     section: str
     path: str
     posts: int
+
+
+class RoundListed(msgspec.Struct, frozen=True):
+    """A published round on the exchange's index: its threads are listed at `threads`."""
+
+    round_id: int
+    title: str
+    #: the round's discussions (its themes and charts)
+    path: str
+    #: the JSON list of its threads
+    threads: str
+    #: posts in all its threads
+    posts: int
+
+
+class RoundlessListed(msgspec.Struct, frozen=True):
+    """A meeting's or a report's thread on the exchange's index."""
+
+    kind: str
+    subject: str
+    title: str
+    #: the thread's page (its JSON: the same path under /api)
+    path: str
+    posts: int
+
+
+class IndexOut(msgspec.Struct, frozen=True):
+    """Everything partners may discuss: published rounds, announced meetings, published reports."""
+
+    rounds: list[RoundListed]
+    meetings: list[RoundlessListed]
+    reports: list[RoundlessListed]
 
 
 class NoticeOut(msgspec.Struct, frozen=True):

@@ -1,6 +1,7 @@
 """The discussion tables. A thread is named by its key (`kind`, `round`, `subject`): a chart is
-(chart, round, question id), a theme (theme, round, section id), a meeting will be (meeting,
-none, meeting id). Authors are kept for moderators only: no partner-facing output reads them."""
+(chart, round, question id), a theme (theme, round, section id), a meeting (meeting, none,
+meeting id), a library report (report, none, report id). Authors are kept for moderators only:
+no partner-facing output reads them."""
 
 from piccolo.columns import Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
@@ -16,11 +17,11 @@ class Thread(Table, tablename="exchange_thread"):
     """A discussion, made when its first post is written."""
 
     id: Serial
-    #: chart | theme | meeting (`schemas.ThreadKind`)
+    #: chart | theme | meeting | report (`schemas.ThreadKind`)
     kind = Varchar(length=20)
-    #: The published round whose chart or theme it discusses (none for a meeting).
+    #: The published round whose chart or theme it discusses (none for a meeting or a report).
     round = ForeignKey(references=Round, null=True, default=None, on_delete=OnDelete.cascade)
-    #: The question id (chart), section id (theme) or meeting id (meeting).
+    #: The question id (chart), section id (theme), meeting id (meeting) or report id (report).
     subject = Varchar(length=100)
     created_at = Timestamptz(default=TimestamptzNow())
     one_per_key = Unique([kind, round, subject], nulls_distinct=False)

@@ -80,6 +80,16 @@ AREA_PATHS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "backend/exchange/moderation.py",
             # publishing a report (docs/library.md)
             "frontend/templates/library/edit.html",
+            # briefing packs: staff's questions for discussion, any force's pack (docs/briefing.md)
+            "frontend/templates/briefing/staff.html",
+            "frontend/templates/briefing/staff_meeting.html",
+            # reviewing practice notes and contact requests (docs/practice.md)
+            "frontend/templates/practice/review.html",
+            # creating meetings, their attendee list and summary (docs/meetings.md)
+            "frontend/templates/meetings/edit.html",
+            "frontend/templates/meetings/staff_index.html",
+            "frontend/templates/meetings/attendees.html",
+            "frontend/templates/meetings/summary.html",
         ),
     ),
     (
@@ -95,10 +105,22 @@ AREA_PATHS: tuple[tuple[str, tuple[str, ...]], ...] = (
             # the reports library (docs/library.md)
             "frontend/templates/library/**",
             "backend/library/**",
+            # briefing packs (docs/briefing.md)
+            "frontend/templates/briefing/**",
+            "backend/briefing/**",
+            # the practice bank (docs/practice.md)
+            "frontend/templates/practice/**",
+            "backend/practice/**",
+            # meetings (docs/meetings.md)
+            "frontend/templates/meetings/**",
+            "backend/meetings/**",
         ),
     ),
     # messages: their templates (text and HTML) and the subject lines (docs/mail.md)
     ("mail", ("frontend/templates/mail/**", "backend/mail/**")),
+    # the public pages and sign-up (docs/signup.md): seen by anyone, so `common` (its staff review
+    # page, `backend/signup/staff.py` and `staff/signups.html`, goes to `staff` above)
+    ("common", ("frontend/templates/public/**", "backend/signup/**")),
 )
 
 #: The translator comments kept from the code: `# TRANSLATORS: …` above a message.

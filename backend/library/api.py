@@ -12,7 +12,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader, UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException, NotFoundException
-from litestar.params import Body, FromQuery
+from litestar.params import Body, FromQuery, JSONBody
 
 from backend.i18n import LANGUAGES, Language
 from backend.library.checks import ReportInput, check_upload
@@ -206,7 +206,7 @@ class LibraryApiController(Controller):
         viewer: Injected[Viewer],
         language: Injected[Language],
         settings: Injected[Settings],
-        data: ReportInput,
+        data: JSONBody[ReportInput],
     ) -> ReportOut:
         await visible_report(request, viewer, report_id)
         try:

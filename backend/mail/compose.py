@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from backend.i18n import LANGUAGES, Language, language_for
 from backend.i18n.language import N_
-from backend.mail.links import DIGEST_OFF_MARK, LINK_MARK, OPT_OUT_MARK
+from backend.mail.links import DIGEST_OFF_MARK, LINK_MARK, OPT_OUT_MARK, SIGNUP_OFF_MARK
 from backend.mail.schemas import MessageKind
 from backend.settings import REPO_ROOT
 from backend.web.templating import install_i18n
@@ -26,7 +26,14 @@ SUBJECTS = {
     MessageKind.PUBLISHED: N_("Results are published: %(round)s"),
     MessageKind.SIGN_IN: N_("Your sign-in link for Practice Exchange"),
     MessageKind.REMINDER: N_("Reminder: your answers to %(round)s"),
-    MessageKind.DIGEST: N_("New posts in the discussions you follow"),
+    MessageKind.DIGEST: N_("What is new in Practice Exchange"),
+    MessageKind.SIGNUP_CONFIRM: N_("Please confirm your sign-up to Practice Exchange"),
+    MessageKind.SIGNUP_REPEAT: N_("You have already signed up to Practice Exchange"),
+    MessageKind.SIGNUP_DATA: N_("Your data at Practice Exchange"),
+    MessageKind.SIGNUP_WELCOME: N_("You are subscribed to news of Practice Exchange"),
+    MessageKind.SIGNUP_APPROVED: N_("Welcome to Practice Exchange: your sign-in link"),
+    MessageKind.MEETING_PLACE: N_("A place is yours: %(meeting)s"),
+    MessageKind.MEETING_CANCELLED: N_("Meeting cancelled: %(meeting)s"),
 }
 
 
@@ -88,6 +95,7 @@ def draw(kind: MessageKind, language: Language, **values: Any) -> tuple[str, str
         "link": LINK_MARK,
         "opt_out_link": OPT_OUT_MARK,
         "digest_off_link": DIGEST_OFF_MARK,
+        "unsubscribe_link": SIGNUP_OFF_MARK,
         **values,
     }
     subject = language.gettext(SUBJECTS[kind], **values.get("subject_values", {}))
@@ -189,4 +197,37 @@ def sample_values(kind: MessageKind, base_url: str) -> dict[str, Any]:
                 }
             ],
         }
+    if kind == MessageKind.MEETING_PLACE:
+        return common | {
+            "subject_values": {"meeting": "Peer exchange: drug-market partnerships"},
+            "meeting_title": "Peer exchange: drug-market partnerships",
+            "starts_at": datetime(2027, 3, 9, 13, 0, tzinfo=UTC),
+            "timezone": "Europe/Paris",
+            "place": "Lyon, Interpol General Secretariat",
+            "online": True,
+            "meeting_url": f"{base_url}/meetings/1",
+        }
+    if kind == MessageKind.MEETING_CANCELLED:
+        return common | {
+            "subject_values": {"meeting": "Peer exchange: drug-market partnerships"},
+            "meeting_title": "Peer exchange: drug-market partnerships",
+            "starts_at": datetime(2027, 3, 9, 13, 0, tzinfo=UTC),
+            "timezone": "Europe/Paris",
+            "place": "Lyon, Interpol General Secretariat",
+            "had_place": True,
+            "meeting_url": f"{base_url}/meetings/1",
+            "calendar_url": f"{base_url}/meetings/1/meeting.ics",
+        }
+    if kind in SIGNUP_HOURS:  # public sign-ups (backend/signup)
+        return common | {"hours": SIGNUP_HOURS[kind], "force_name": "Example Constabulary"}
     return common | {"hours": 24}
+
+
+#: How long the link of each sign-up message works (its preview's made-up value).
+SIGNUP_HOURS = {
+    MessageKind.SIGNUP_CONFIRM: 48,
+    MessageKind.SIGNUP_REPEAT: 1,
+    MessageKind.SIGNUP_DATA: 1,
+    MessageKind.SIGNUP_WELCOME: 1,
+    MessageKind.SIGNUP_APPROVED: 168,
+}

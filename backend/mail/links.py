@@ -19,11 +19,34 @@ OPT_OUT = "reminders-off"
 #: Where the link that switches e-mail digests off goes (digests only: `exchange/digest.py`).
 DIGEST_OFF_MARK = "PXDIGESTOFFPX"
 DIGEST_OFF = "digest-off"
+#: Where the link that unsubscribes a public sign-up goes (`backend/signup`; its "person" is the
+#: sign-up's id).
+SIGNUP_OFF_MARK = "PXSIGNUPOFFPX"
+SIGNUP_OFF = "signup-off"
+#: A sign-up's confirmation link and its "see and delete my data" link (hashes in `signup`).
+SIGNUP_CONFIRM = "signup-confirm"
+SIGNUP_DATA = "signup-data"
 #: Purposes whose token is derived from a person's id (one link per person, never stored).
-PERSON_PURPOSES = (OPT_OUT, DIGEST_OFF)
+PERSON_PURPOSES = (OPT_OUT, DIGEST_OFF, SIGNUP_OFF)
 #: Each purpose's path; the purpose is also the token's derivation label.
-PATHS = {"invitation": "/r/", "sign-in": "/sign-in/link/", OPT_OUT: "/reminders/off/", DIGEST_OFF: "/digest/off/"}
-MARKS = {"invitation": LINK_MARK, "sign-in": LINK_MARK, OPT_OUT: OPT_OUT_MARK, DIGEST_OFF: DIGEST_OFF_MARK}
+PATHS = {
+    "invitation": "/r/",
+    "sign-in": "/sign-in/link/",
+    OPT_OUT: "/reminders/off/",
+    DIGEST_OFF: "/digest/off/",
+    SIGNUP_OFF: "/signup/unsubscribe/",
+    SIGNUP_CONFIRM: "/signup/confirm/",
+    SIGNUP_DATA: "/signup/my-data/",
+}
+MARKS = {
+    "invitation": LINK_MARK,
+    "sign-in": LINK_MARK,
+    OPT_OUT: OPT_OUT_MARK,
+    DIGEST_OFF: DIGEST_OFF_MARK,
+    SIGNUP_OFF: SIGNUP_OFF_MARK,
+    SIGNUP_CONFIRM: LINK_MARK,
+    SIGNUP_DATA: LINK_MARK,
+}
 
 
 def link_ref(purpose: str, nonce: str) -> str:
@@ -83,4 +106,5 @@ def withhold(
 ) -> str:
     """A body as staff may read it where the links are not theirs to see."""
     body = body.replace(LINK_MARK, placeholder).replace(OPT_OUT_MARK, opt_out_placeholder or placeholder)
+    body = body.replace(SIGNUP_OFF_MARK, opt_out_placeholder or placeholder)
     return body.replace(DIGEST_OFF_MARK, digest_off_placeholder or opt_out_placeholder or placeholder)

@@ -30,7 +30,8 @@ STALLED_AFTER = 60
 #: worker opens the app with a pool of its own (`run_worker`).
 #: `backend.rounds.schedule` runs on it too: each minute, opening due rounds and sending due reminders.
 #: `backend.exchange.digest_schedule` too: each hour, the e-mail digests that are due.
-SCHEDULES = ["backend.rounds.schedule", "backend.exchange.digest_schedule"]
+#: `backend.signup.schedule` too: each hour, deleting sign-ups never confirmed (SIGNUP_PURGE_DAYS).
+SCHEDULES = ["backend.rounds.schedule", "backend.exchange.digest_schedule", "backend.signup.schedule"]
 queue_app = App(connector=QueueConnector(), import_paths=[__name__, *SCHEDULES])
 
 

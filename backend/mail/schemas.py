@@ -22,6 +22,16 @@ class MessageKind(StrEnum):
     SIGN_IN = "sign_in"
     REMINDER = "reminder"
     DIGEST = "digest"
+    #: public sign-ups (backend/signup, docs/signup.md)
+    SIGNUP_CONFIRM = "signup_confirm"
+    SIGNUP_REPEAT = "signup_repeat"
+    SIGNUP_DATA = "signup_data"
+    SIGNUP_WELCOME = "signup_welcome"
+    SIGNUP_APPROVED = "signup_approved"
+    #: a waitlisted person got a place at a meeting (backend/meetings/mail.py)
+    MEETING_PLACE = "meeting_place"
+    #: staff cancelled a meeting: to everyone registered or waitlisted (backend/meetings/mail.py)
+    MEETING_CANCELLED = "meeting_cancelled"
 
 
 class MessageSummary(msgspec.Struct, frozen=True, kw_only=True):

@@ -101,7 +101,7 @@ class PublicationApiController(Controller):
         chosen = parse_group(group, choices)
         survey = await load_version(published.round.version_id)
         key = publication_key(published.publication)
-        sections = build_panels(survey, published.disclosed, chosen, published.own, english, key)
+        sections = build_panels(survey, published.disclosed, chosen, published.own, english, key, published.own_themes)
         return summary_detail(await highlights(published, sections, chosen, english), chosen)
 
     @get(

@@ -45,6 +45,9 @@ class QuestionSpec:
     codes: tuple[str, ...] = ()
     #: Questions whose answers decide whether this one is asked (its family in the audit).
     depends_on: tuple[str, ...] = ()
+    #: A free-text question's coded themes (`publication/themes.py`): a "multi" whose options
+    #: are the codebook's themes, in its order, named as staff wrote them.
+    coded: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -215,11 +215,34 @@ def _text(language: Language, label: Mapping[str, str], survey: Survey) -> str:
 
 
 def _categorical(q: Question, group: GroupFigures, survey: Survey, language: Language, title: str) -> PeerChart:
+    options = answer_codes_with_labels(q, language.code, survey.default_language)
+    return _choices(options, q.chart, group, language, title)
+
+
+#: The title of a free-text question's coded themes: what the chart counts, before its group.
+THEMES_TITLE = N_("Themes coded by project staff · %(title)s")
+
+
+def theme_chart(
+    disclosed: DisclosedQuestion, group: DisclosedGroup, language: Language, group_label: str
+) -> PeerChart | None:
+    """The chart of a free-text question's coded themes (`themes.py`) for one (shown) group, as a
+    multiple choice whose options are the themes, named as staff wrote them when it was published
+    (the names are in one language, the one staff coded in); None when withheld."""
+    if group.withheld or group.n is None or not disclosed.themes:
+        return None
+    title = language.gettext(THEMES_TITLE, title=chart_title(language, group_label, group.n))
+    return _choices([(t, t) for t in disclosed.themes], None, group, language, title)
+
+
+def _choices(
+    options: list[tuple[str, str]], style: str | None, group: GroupFigures, language: Language, title: str
+) -> PeerChart:
+    """Bars (or one stacked bar) of the share of forces giving each option (code, label)."""
     n = group.n or 0
     _ = language.gettext
     withheld = _(WITHHELD)
     counts = group.figures.get("counts", {})
-    options = answer_codes_with_labels(q, language.code, survey.default_language)
     codes = tuple(code for code, _label in options)
     labels = [label for _code, label in options]
     # A withheld option (multiple choice) has no bar: None, and says so in its label.
@@ -242,7 +265,7 @@ def _categorical(q: Question, group: GroupFigures, survey: Survey, language: Lan
     )
     header = (_("Answer"), _("Forces"), _("Share"), _("Your force"))
     axis = _("%% of forces")
-    if q.chart == "stacked":
+    if style == "stacked":
         # One bar of 100%: each answer a segment, the viewer's own answer outlined and named.
         data = [
             {
@@ -283,7 +306,7 @@ def _categorical(q: Question, group: GroupFigures, survey: Survey, language: Lan
         "customdata": hover,
         "hovertemplate": HOVER,
     }
-    if q.chart == "column":
+    if style == "column":
         bar |= {"x": labels, "y": values}
         yaxis = {"title": {"text": axis}, "range": [0, 115], "autorange": False, "tickvals": TICKS}
         layout = _layout(language, title, 380, "", yaxis=yaxis)

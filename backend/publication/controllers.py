@@ -17,16 +17,20 @@ from litestar.response import Template
 from backend.i18n import Language, Shown
 from backend.partners.peer_groups import ALL
 from backend.partners.services import get_force
+from backend.practice.dashboard import practice_links
 from backend.publication.dashboard import build_panels, group_choices, parse_group
 from backend.publication.deps import Published, Trends, provide_published, provide_trends
-from backend.publication.highlights import highlights
+from backend.publication.highlights import found_with
+from backend.publication.page_cache import page_key
+from backend.publication.previous import previous_round
 from backend.publication.schemas import PublishedRound
 from backend.publication.services import publication_key, published_rounds
 from backend.security.guards import requires_partner
 from backend.security.roles import Viewer
 from backend.surveys.services import load_version
+from backend.web import kept_pages
 from backend.web.params import Injected, PathId
-from backend.web.render import render
+from backend.web.render import render, render_around, render_part
 
 
 @dataclass(frozen=True)
@@ -77,34 +81,57 @@ class DashboardController(Controller):
         published: Injected[Published],
         group: FromQuery[str] = "all",
     ) -> Template:
-        """One published round: each question's chart for the chosen group, own answers marked."""
+        """One published round: each question's chart for the chosen group, own answers marked.
+        The page's body is kept per everything it is drawn from (`page_cache.page_key`); the
+        layout around it (the person, the CSRF token, flash messages) is drawn at every request."""
         disclosed = published.disclosed
         survey = await load_version(published.round.version_id)
-        force = published.force
         choices = group_choices(published.groups, viewer.is_staff, disclosed, language)
         chosen = parse_group(group, choices)
-        key = publication_key(published.publication)
-        sections = build_panels(survey, disclosed, chosen, published.own, language, key)
-        found = await highlights(published, sections, chosen, language)
-        return await render(
-            request,
-            "dashboard/round.html",
-            round=published.round,
-            title=published.round.shown_title(language, survey.default_language),
-            published_at=published.publication.published_at,
-            version=published.publication.version,
-            survey=survey,
-            sections=sections,
-            summary=found.summary,
-            changed=found.changed,
-            choices=choices,
-            chosen=group if chosen != ALL else "all",
-            responding=next((g for g in disclosed.responses if g.key == chosen), None),
-            force=force,
-            own_submitted=bool(published.own),
-            min_group_size=disclosed.min_group_size,
-            preview=False,
-        )
+        shown_group = group if chosen != ALL else "all"
+        title = published.round.shown_title(language, survey.default_language)
+        force_id = published.force.id if published.force else None
+        # read at every request (one statement each): a correction of the previous round, or a
+        # practice note published beside a chart, shows at once in every worker
+        before = await previous_round(published.round.id, disclosed, force_id) if published.own else None
+        practice = await practice_links(survey.id, language)
+        key = page_key(published, viewer, before, title, chosen, shown_group, language, practice)
+        body = kept_pages.get(key)
+        if body is None:
+            sections = build_panels(
+                survey,
+                disclosed,
+                chosen,
+                published.own,
+                language,
+                publication_key(published.publication),
+                published.own_themes,
+            )
+            found = found_with(published, sections, chosen, language, before)
+            body = render_part(
+                request,
+                "dashboard/_round_body.html",
+                language,
+                round=published.round,
+                title=title,
+                published_at=published.publication.published_at,
+                version=published.publication.version,
+                survey=survey,
+                sections=sections,
+                summary=found.summary,
+                changed=found.changed,
+                choices=choices,
+                chosen=shown_group,
+                responding=next((g for g in disclosed.responses if g.key == chosen), None),
+                force=published.force,
+                own_submitted=bool(published.own),
+                min_group_size=disclosed.min_group_size,
+                preview=False,
+                # published practice notes beside their charts and themes (docs/practice.md)
+                practice=practice,
+            )
+            kept_pages.put(key, body)
+        return await render_around(request, "dashboard/round.html", body, title=title)
 
     @get("/trends/{questionnaire_id:int}")
     async def trends_page(

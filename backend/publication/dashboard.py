@@ -13,7 +13,7 @@ from functools import cached_property
 
 from backend.i18n import N_, Language, Shown
 from backend.partners.peer_groups import ALL, DIMENSIONS, dimension_name, group_name
-from backend.publication.charts import Chart, PeerChart, peer_chart, with_own
+from backend.publication.charts import Chart, PeerChart, peer_chart, theme_chart, with_own
 from backend.publication.disclosure import DisclosedRound
 from backend.surveys import Answers, Question, Section, Survey, answer_text, other_key
 
@@ -37,6 +37,8 @@ class QuestionPanel:
     own: Answers = field(repr=False)
     language: Language = field(repr=False)
     default_language: str = field(repr=False)
+    #: a free-text question's coded themes (`own` then holds the force's themes, never its text)
+    coded: bool = field(default=False)
 
     @property
     def question_id(self) -> str:
@@ -48,7 +50,9 @@ class QuestionPanel:
 
     @cached_property
     def own_answer(self) -> str:
-        return answer_text(self.question, self.own, self.language.code, self.default_language) if self.own else ""
+        if self.coded or not self.own:
+            return ""
+        return answer_text(self.question, self.own, self.language.code, self.default_language)
 
     def _shown(self) -> tuple[object, ...]:
         return (self.question_id, self.label, self.chart, self.withheld, self.own_answer)
@@ -125,6 +129,7 @@ class _PeerPanel:
     question: Question
     label: Shown
     chart: PeerChart | None
+    coded: bool = False
 
 
 #: A round's panels for one group and language as every reader sees them (the viewer's own
@@ -153,8 +158,13 @@ def _peer_sections(
             if dq is None:
                 continue  # staff-only or free text: never in the snapshot
             g = dq.group(group)
-            chart = None if g is None else peer_chart(q, dq, g, survey, language, group_label)
-            panels.append(_PeerPanel(q, language.text(q.label, d), chart))
+            if g is None:
+                chart = None
+            elif dq.themes:  # a free-text question's coded themes: never its text
+                chart = theme_chart(dq, g, language, group_label)
+            else:
+                chart = peer_chart(q, dq, g, survey, language, group_label)
+            panels.append(_PeerPanel(q, language.text(q.label, d), chart, bool(dq.themes)))
         if panels:
             out.append((section, language.text(section.title, d), tuple(panels)))
     return tuple(out)
@@ -183,10 +193,12 @@ def build_panels(
     own: Answers,
     language: Language,
     publication: Hashable | None = None,
+    own_themes: Mapping[str, list[str]] | None = None,
 ) -> list[SectionPanels]:
     """Each section's panels for one group in `language`, the viewer's own answers marked.
     `publication` names an immutable publication (`services.publication_key`): its peer charts
-    are then built once per group and language and kept (a preview, which may change, passes None)."""
+    are then built once per group and language and kept (a preview, which may change, passes None).
+    `own_themes`: the viewer's force's themes in each coded free-text question, as published."""
     d = survey.default_language
     withheld = language.gettext(WITHHELD_TEXT)
     out = []
@@ -194,12 +206,16 @@ def build_panels(
         panels = []
         for p in peers:
             q = p.question
+            answers: Answers = own
+            if p.coded:
+                themes = (own_themes or {}).get(q.id)
+                answers = {q.id: themes} if themes is not None else {}
             key = None
             if publication is not None:
                 # The marker follows the answer; its words, the answer and its "other" text.
-                mine = json.dumps([own.get(q.id), own.get(other_key(q.id))], default=str) if own else ""
+                mine = json.dumps([answers.get(q.id), answers.get(other_key(q.id))], default=str) if answers else ""
                 key = (publication, group, language.code, q.id, mine)
             hidden = None if p.chart else withheld
-            panels.append(QuestionPanel(q, p.label, hidden, key, p.chart, own, language, d))
+            panels.append(QuestionPanel(q, p.label, hidden, key, p.chart, answers, language, d, p.coded))
         out.append(SectionPanels(section, title, tuple(panels)))
     return out

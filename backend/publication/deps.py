@@ -8,7 +8,7 @@ each round) and the viewer's own force's answers. Registered on the controllers:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Request
@@ -43,6 +43,8 @@ class Published:
     force: ForceRow | None = None
     #: the viewer's force's peer groups: as frozen in the round if it took part, else current
     groups: dict[str, str] | None = None
+    #: the viewer's force's themes in the round's coded free-text questions, as published
+    own_themes: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,9 @@ async def provide_published(request: Request[Any, Any, Any], viewer: Injected[Vi
     if found is None:
         await refused(request, viewer, "not_published", f"round:{round_id}")
         raise NotFoundException("These results have not been published.")
-    return Published(found.publication, found.disclosed, found.round, found.own, found.force, found.groups)
+    return Published(
+        found.publication, found.disclosed, found.round, found.own, found.force, found.groups, found.own_themes
+    )
 
 
 async def force_groups(viewer: Viewer, round_id: int | None) -> dict[str, str] | None:

@@ -17,7 +17,8 @@ The rules (docs/disclosure-control.md says why each is needed and why together t
    of the questionnaire ever published; otherwise it is withheld (secondary suppression).
 5. Uniform output: every configured group appears for every published question, shown with its
    n and figures or withheld with one marker and no n, whatever the reason. Free text and
-   staff-only questions are never in the output at all.
+   staff-only questions are never in the output at all; a text question's coded themes, when
+   staff publish them, are a multiple choice like any other (`themes.py`), never its text.
 Staff get the reasons (`Disclosure.withheld`); partners never do.
 """
 
@@ -75,6 +76,9 @@ class DisclosedQuestion:
     kind: str
     #: Every configured group, in the same order for every question.
     groups: tuple[DisclosedGroup, ...]
+    #: A free-text question's coded themes (`themes.py`): its options, in the codebook's order
+    #: and named as staff wrote them when it was published; () for every other question.
+    themes: tuple[str, ...] = ()
     _mint: object = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -131,7 +135,11 @@ class DisclosedRound:
             # a list: JSONB does not keep the order of an object's keys, and questions are listed
             # in questionnaire order
             "questions": [
-                {"id": qid, "kind": q.kind, "groups": [group(g) for g in q.groups]} for qid, q in self.questions.items()
+                {"id": qid, "kind": q.kind, "groups": [group(g) for g in q.groups]}
+                # the themes' names and order live here, frozen: a codebook edited after publication
+                # changes nothing published
+                | ({"themes": list(q.themes)} if q.themes else {})
+                for qid, q in self.questions.items()
             ],
         }
 
@@ -158,7 +166,13 @@ class DisclosedRound:
             min_group_size=data["min_group_size"],
             responses=tuple(group(g) for g in data["responses"]),
             questions={
-                q["id"]: DisclosedQuestion(q["id"], q["kind"], tuple(group(g) for g in q["groups"]), _mint=_MINT)
+                q["id"]: DisclosedQuestion(
+                    q["id"],
+                    q["kind"],
+                    tuple(group(g) for g in q["groups"]),
+                    tuple(q.get("themes", ())),
+                    _mint=_MINT,
+                )
                 for q in questions
             },
             _mint=_MINT,
@@ -282,7 +296,8 @@ def disclose(
             forces = [f for f in candidate.members(group) if candidate.answered(f, spec)]
             figures = group_figures(candidate, spec, forces, kept)
             out.append(DisclosedGroup(group, len(forces), figures, _mint=_MINT))
-        questions[spec.id] = DisclosedQuestion(spec.id, spec.kind, tuple(out), _mint=_MINT)
+        themes = spec.components if spec.coded else ()
+        questions[spec.id] = DisclosedQuestion(spec.id, spec.kind, tuple(out), themes, _mint=_MINT)
 
     responses = []
     for group in groups:

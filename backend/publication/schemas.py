@@ -32,6 +32,9 @@ class QuestionResult(msgspec.Struct):
     id: str
     kind: str
     groups: list[GroupFigures]
+    #: a free-text question's coded themes (a "multi" whose options they are), in order and named as
+    #: project staff wrote them when it was published; empty for every other question
+    themes: list[str] = msgspec.field(default_factory=list)
 
 
 class PublicationSummary(msgspec.Struct):
@@ -79,7 +82,8 @@ def publication_detail(
         published_at=published_at,
         responding=group_figures(disclosed.responses),
         questions=[
-            QuestionResult(q.question_id, q.kind, group_figures(q.groups)) for q in disclosed.questions.values()
+            QuestionResult(q.question_id, q.kind, group_figures(q.groups), list(q.themes))
+            for q in disclosed.questions.values()
         ],
         own_answers=own_answers,
         titles=titles or {},

@@ -8,7 +8,7 @@ import json
 import re
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +29,8 @@ from backend.publication.disclosure import DisclosedRound, Disclosure, disclose
 from backend.publication.refusals import no_such_round, publish_refusal, published_meanwhile
 from backend.publication.report import ReportLine, describe, report_to_json, unknown_force, version_name
 from backend.publication.schemas import PublicationRow, PublicationVersionRow, PublishedRound
-from backend.publication.tables import Publication, PublicationBasis
+from backend.publication.tables import Publication, PublicationBasis, PublicationThemes
+from backend.publication.themes import own_themes
 from backend.responses.services import response_counts
 from backend.rounds.schemas import RoundRow
 from backend.rounds.services import get_round
@@ -73,10 +74,12 @@ async def earlier_publications(round_id: int) -> list[tuple[RoundBasis, set[Cell
             basis = basis_from_json(json_value(row["basis"]))
         else:
             # Published before bases were kept: answers are immutable once submitted and the
-            # peer groups were frozen when the round opened, so the basis can be rebuilt.
+            # peer groups were frozen when the round opened, so the basis can be rebuilt (coded
+            # themes were not published then, and codebooks change: they are left out).
             round_id, version = int(row["round"]), int(row["version"])
             survey = await load_version(await _version_of(round_id))
-            basis = await round_basis(round_id, survey, key=version_key(round_id, version), label=str(row["title"]))
+            key = version_key(round_id, version)
+            basis = await round_basis(round_id, survey, key=key, label=str(row["title"]), themes=False)
         out.append((basis, disclosed.shown_cells()))
     return out
 
@@ -158,6 +161,16 @@ async def publish(
                     publication=rows[0]["id"], basis=json.dumps(basis_to_json(basis)), report=json.dumps(report)
                 )
             )
+            # Each force's own coded themes, frozen with the publication (its dashboard marks them).
+            mine = [(f, own_themes(basis, f)) for f in basis.participants]
+            if any(themes for _f, themes in mine):
+                await PublicationThemes.insert(
+                    *(
+                        PublicationThemes(publication=rows[0]["id"], force=f, themes=json.dumps(themes))
+                        for f, themes in mine
+                        if themes
+                    )
+                )
             await execute(MARK_PUBLISHED, round_id)
             # "Results are published" to the partner contacts, with the publication.
             await queue_published(round_id, found.version)
@@ -240,6 +253,20 @@ class PartnerRound:
     groups: dict[str, str] | None
     #: the force's submitted answers ({} when it submitted none, or for no force)
     own: dict[str, Any]
+    #: the force's themes in the coded free-text questions, as published ({} for none)
+    own_themes: dict[str, list[str]] = field(default_factory=dict)
+
+
+OWN_THEMES = "SELECT themes FROM publication_themes WHERE publication = $1 AND force = $2"
+
+
+async def _own_themes(publication: PublicationRow, disclosed: DisclosedRound, force_id: int | None) -> dict[str, Any]:
+    """The viewer's force's themes as frozen when the round was published: read only where the
+    publication has coded themes (most have none: no query)."""
+    if force_id is None or not any(q.themes for q in disclosed.questions.values()):
+        return {}
+    row = await fetchrow(OWN_THEMES, publication.id, force_id)
+    return {} if row is None else dict(json_value(row["themes"]))
 
 
 async def partner_round(round_id: int, force_id: int | None) -> PartnerRound | None:
@@ -256,7 +283,9 @@ async def partner_round(round_id: int, force_id: int | None) -> PartnerRound | N
     else:
         groups = None if force is None else force.groups()
     own = json_value(row["own"]) if row["own"] is not None else {}
-    return PartnerRound(publication, await _snapshot(publication), round_row, force, groups, own)
+    disclosed = await _snapshot(publication)
+    themes = await _own_themes(publication, disclosed, force_id)
+    return PartnerRound(publication, disclosed, round_row, force, groups, own, themes)
 
 
 async def get_publication(round_id: int) -> tuple[PublicationRow, DisclosedRound] | None:

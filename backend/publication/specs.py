@@ -14,7 +14,8 @@ from backend.surveys import (
 )
 
 
-def _depends_on(question: Question, survey: Survey) -> tuple[str, ...]:
+def depends_on(question: Question, survey: Survey) -> tuple[str, ...]:
+    """The questions whose answers decide whether `question` is asked (its `show_if`, its section's)."""
     section = next(s for s in survey.sections if any(q.id == question.id for q in s.questions))
     found: list[str] = []
     for condition in (question.show_if, section.show_if):
@@ -26,21 +27,21 @@ def _depends_on(question: Question, survey: Survey) -> tuple[str, ...]:
 
 def question_spec(question: Question, survey: Survey) -> QuestionSpec:
     kind = AGGREGATE_KIND[question.type]
-    depends_on = _depends_on(question, survey)
+    parents = depends_on(question, survey)
     if kind == "categorical":
-        return QuestionSpec(question.id, kind, (WHOLE,), tuple(answer_codes(question) or ()), depends_on)
+        return QuestionSpec(question.id, kind, (WHOLE,), tuple(answer_codes(question) or ()), parents)
     if kind == "multi":
         codes = tuple(answer_codes(question) or ())
-        return QuestionSpec(question.id, kind, codes, codes, depends_on)
+        return QuestionSpec(question.id, kind, codes, codes, parents)
     if kind == "numeric":
-        return QuestionSpec(question.id, kind, (WHOLE,), (), depends_on)
+        return QuestionSpec(question.id, kind, (WHOLE,), (), parents)
     if kind == "allocation":
-        return QuestionSpec(question.id, kind, tuple(i.code for i in question.settings.items), (), depends_on)
+        return QuestionSpec(question.id, kind, tuple(i.code for i in question.settings.items), (), parents)
     if kind == "ranking":
         positions = tuple(str(p) for p in range(1, rank_positions(question) + 1))
-        return QuestionSpec(question.id, kind, tuple(i.code for i in question.settings.items), positions, depends_on)
+        return QuestionSpec(question.id, kind, tuple(i.code for i in question.settings.items), positions, parents)
     rows = tuple(r.code for r in question.settings.rows)
-    return QuestionSpec(question.id, kind, rows, tuple(matrix_codes(question)), depends_on)
+    return QuestionSpec(question.id, kind, rows, tuple(matrix_codes(question)), parents)
 
 
 def published_specs(survey: Survey) -> dict[str, QuestionSpec]:

@@ -1,9 +1,10 @@
 from piccolo.columns import JSONB, ForeignKey, Integer, Serial, Timestamptz
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.constraints import Unique
 from piccolo.table import Table
 
-from backend.partners.tables import Person
+from backend.partners.tables import Force, Person
 from backend.rounds.tables import Round
 
 
@@ -32,3 +33,16 @@ class PublicationBasis(Table, tablename="publication_basis"):
     publication = ForeignKey(references=Publication, null=False, unique=True)
     basis = JSONB()
     report = JSONB()
+
+
+class PublicationThemes(Table, tablename="publication_themes"):
+    """One force's themes in the coded free-text questions of a publication (question id → theme
+    names), frozen when it was published: what that force's own dashboard marks, so that a
+    codebook edited later changes nothing published. Read only for the force's own dashboard."""
+
+    id: Serial
+    publication = ForeignKey(references=Publication, null=False, on_delete=OnDelete.cascade)
+    force = ForeignKey(references=Force, null=False)
+    themes = JSONB()
+
+    publication_themes_one_per_force = Unique([publication, force])

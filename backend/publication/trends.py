@@ -186,6 +186,8 @@ def build_trends(rounds: Sequence[TrendRound], group: GroupKey, language: Langua
         if not run:
             continue
         in_run = [rounds[i] for i in run]
+        if any(r.disclosed.questions[q.id].themes for r in in_run):
+            continue  # a free-text question's coded themes: each round's codebook is its own
         groups = [r.disclosed.questions[q.id].group(group) for r in in_run]
         kind = in_run[-1].disclosed.questions[q.id].kind
         measure, series = _series(q, kind, groups, language, latest.default_language)

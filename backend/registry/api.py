@@ -33,7 +33,7 @@ from backend.registry.services import (
 from backend.security.guards import requires_admin, requires_staff
 from backend.security.roles import Viewer
 from backend.web.errors import invalid, refusals
-from backend.web.params import Injected, PathId
+from backend.web.params import INT4_MAX, Injected, PathId
 
 NO_STORE = CacheControlHeader(no_store=True)
 _ADMIN = (
@@ -69,12 +69,12 @@ class PersonChange(msgspec.Struct):
     #: for the request's `language` dependency
     preferred_language: str | None = None
     #: partner contacts: their force's id
-    force_id: int | None = None
+    force_id: Annotated[int, msgspec.Meta(ge=1, le=INT4_MAX)] | None = None
 
 
 class MergeRequest(msgspec.Struct):
-    #: the id of the force or person that stays
-    into: int
+    #: the id of the force or person that stays (a PostgreSQL integer: out of range is a 400, not a 500)
+    into: Annotated[int, msgspec.Meta(ge=1, le=INT4_MAX)]
 
 
 class ImportFile(msgspec.Struct):

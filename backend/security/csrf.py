@@ -131,9 +131,9 @@ def csrf_middleware(settings: Settings) -> DefineMiddleware:
         cookie_name=cookie_name("csrftoken", settings),
         cookie_secure=settings.secure_cookies,
         cookie_samesite="lax",
-        # The links in a reminder or digest that switch them off: mail clients POST to it with one
+        # The links in a reminder, digest or sign-up message that switch them off: mail clients POST to it with one
         # click (RFC 8058) and no token; the unguessable token in the path is the proof.
-        exclude=["/healthz", "^/reminders/off/", "^/digest/off/"],
+        exclude=["/healthz", "^/reminders/off/", "^/digest/off/", "^/signup/unsubscribe/"],
         session_cookie=cookie_name("session", settings),
     )
     return DefineMiddleware(SessionBoundCSRFMiddleware, config=config)

@@ -23,7 +23,16 @@ from uvicorn.config import LOGGING_CONFIG as UVICORN_LOGGING_CONFIG
 
 #: Every route whose path carries a secret, as the prefix before it (tests/unit/test_logs.py
 #: checks that no other route has a `token` parameter).
-SECRET_PATH_PREFIXES = ("/r/", "/sign-in/link/", "/reminders/off/", "/digest/off/")
+SECRET_PATH_PREFIXES = (
+    "/r/",
+    "/sign-in/link/",
+    "/reminders/off/",
+    "/digest/off/",
+    # sign-up confirmation, unsubscribe and "my data" links (backend/signup)
+    "/signup/confirm/",
+    "/signup/unsubscribe/",
+    "/signup/my-data/",
+)
 REDACTED = "[redacted]"
 #: Stands where uvicorn would put the client's address.
 NO_ADDRESS = "-"

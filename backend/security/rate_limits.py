@@ -19,6 +19,9 @@ What is counted, in windows of a minute that start at a bucket's first attempt:
   bucket of its own, ADDRESS_RATE_LIMIT): guessing links is limited by the address, since a
   guesser tries a new token each time. GET counts because the start page looks the token up.
 
+The sign-up's public forms (`signup/deps.py`) count their own bucket per address with these
+counters, over an hour (SIGNUP_RATE_LIMIT), and one per e-mail address for the messages they send.
+
 The client address is the one `security/proxies.py` settled on (X-Forwarded-For only from
 TRUSTED_PROXIES). Keys are hashes: the table holds no e-mail, link or address.
 """
@@ -72,6 +75,17 @@ DELETE FROM rate_limit_counter WHERE key IN (
 #: Seconds until the fullest of some buckets lets attempts through again (no row: none is full).
 WAIT = """SELECT max(greatest(1, ceil(extract(epoch FROM reset_at - now())))::int) AS retry_after
 FROM rate_limit_counter WHERE key = ANY($1::varchar[]) AND reset_at > now() AND hits >= $2"""
+
+
+#: Paths of personal links (the sign-up's links: docs/signup.md).
+LINK_PREFIXES = (
+    "/r/",
+    "/reminders/off/",
+    "/digest/off/",
+    "/signup/confirm/",
+    "/signup/unsubscribe/",
+    "/signup/my-data/",
+)
 
 
 @dataclass(frozen=True)
@@ -138,7 +152,7 @@ async def buckets_for(request: Request[Any, Any, Any], settings: Settings) -> li
         elif path.startswith("/sign-in/link/"):
             buckets.append(bucket("sign-in-link", path.removeprefix("/sign-in/link/"), settings.sign_in_rate_limit))
         return buckets
-    for prefix in ("/r/", "/reminders/off/", "/digest/off/"):  # personal links: tried one by one by a guesser
+    for prefix in LINK_PREFIXES:  # personal links: tried one by one by a guesser
         if method in ("GET", "HEAD", "POST") and path.startswith(prefix):
             return [
                 bucket("link-address", address, settings.address_rate_limit),

@@ -15,6 +15,7 @@ from typing import Any
 from litestar.stores.base import NamespacedStore
 
 from backend.database import execute, fetch, fetchrow, transaction
+from backend.security import session_cache
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,9 @@ WITH found AS (
     WHERE k.key = found.key AND found.expires_at < now() + ($2::integer - $3::integer) * interval '1 second'
     RETURNING 1
 )
-SELECT found.value, EXISTS (SELECT FROM renewed) AS renewed FROM found"""
+SELECT found.value, EXISTS (SELECT FROM renewed) AS renewed,
+       extract(epoch FROM found.expires_at - now())::float8 AS seconds_left
+FROM found"""
 #: A session stored under a new key ($2) and the old key ($1) deleted, in one statement.
 REPLACE = """
 WITH gone AS (DELETE FROM key_value WHERE key = $1)
@@ -84,7 +87,11 @@ class PostgresStore(NamespacedStore):
 
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
         data = value.encode() if isinstance(value, str) else value
+        # Forgotten before (reads under way are then not kept) and after (nor one that began
+        # before the write was committed).
+        session_cache.forget(self._key(key))
         await execute(SET, self._key(key), data, _expiry(expires_in))
+        session_cache.forget(self._key(key))
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         if renew_for is not None:
@@ -96,19 +103,41 @@ class PostgresStore(NamespacedStore):
     async def load(self, key: str, renew_for: int, renew_every: int) -> tuple[bytes, bool] | None:
         """A live value and whether its expiry was renewed for `renew_for` seconds, which is
         done (in the same statement) only when the stored expiry is more than `renew_every`
-        seconds older than that; None when there is no live value."""
-        row = await fetchrow(LOAD_SESSION, self._key(key), renew_for, renew_every)
-        return None if row is None else (bytes(row["value"]), bool(row["renewed"]))
+        seconds older than that; None when there is no live value.
+
+        Served from this process's `session_cache` when it holds the key (then not renewed:
+        an entry is kept a few seconds, far less than `renew_every`, so renewals are at most
+        that much later than without the cache)."""
+        full_key = self._key(key)
+        kept = session_cache.get(full_key)
+        if kept is not None:
+            return kept, False
+        seen = session_cache.generation
+        row = await fetchrow(LOAD_SESSION, full_key, renew_for, renew_every)
+        if row is None:
+            return None
+        value = bytes(row["value"])
+        left = row["seconds_left"]
+        session_cache.put(full_key, value, None if left is None else float(left), seen)
+        return value, bool(row["renewed"])
 
     async def replace(self, old_key: str, key: str, value: bytes, expires_in: int | timedelta | None) -> None:
         """`set(key, …)` and `delete(old_key)`, as one statement."""
+        session_cache.forget(self._key(old_key))
+        session_cache.forget(self._key(key))
         await execute(REPLACE, self._key(old_key), self._key(key), value, _expiry(expires_in))
+        session_cache.forget(self._key(old_key))
+        session_cache.forget(self._key(key))
 
     async def delete(self, key: str) -> None:
+        session_cache.forget(self._key(key))
         await execute(DELETE, self._key(key))
+        session_cache.forget(self._key(key))
 
     async def delete_all(self) -> None:
+        session_cache.forget()
         await execute(DELETE_NAMESPACE, f"{self.namespace}:%")
+        session_cache.forget()
 
     async def exists(self, key: str) -> bool:
         return await self.get(key) is not None

@@ -7,11 +7,19 @@ the next page is rendered."""
 
 from __future__ import annotations
 
+import itertools
+import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.enums import MediaType
 from litestar.response import Redirect, Template
+from litestar.response.base import ASGIResponse
+from markupsafe import Markup
 
+from backend.i18n import Language
 from backend.security.guards import load_viewer
 from backend.web.language import PAGE_LANGUAGE, request_language
 
@@ -31,6 +39,72 @@ async def render(request: Request[Any, Any, Any], template: str, status_code: in
     }
     base.update(context)
     return Template(template_name=template, context=base, status_code=status_code)
+
+
+def render_part(request: Request[Any, Any, Any], template: str, language: Language, **context: Any) -> bytes:
+    """A part of a page, drawn apart to be kept (`web/kept_pages.py`), encoded as it is sent: only
+    from `context` and `language`, never from the request or the person (no viewer, no CSRF
+    token, no flashes), which the page's layout draws around it at every request
+    (`render_around`)."""
+    PAGE_LANGUAGE.set(language)
+    environment = request.app.template_engine.engine  # type: ignore[union-attr]
+    return environment.get_template(template).render(language=language, lang=language.code, **context).encode()
+
+
+#: Where a kept part goes in the page drawn around it: random per process, and starting with
+#: "<", which Jinja escapes in every value it is given, so no text anyone typed can contain it.
+KEPT_MARKER = f"<!--kept-{secrets.token_hex(16)}-->"
+
+
+class AroundKept(Template):
+    """A page drawn at this request around a part already drawn, encoded and kept: the template
+    is given `body` (a marker), and the kept bytes are put where the marker is, so the kept
+    part is neither joined by Jinja nor encoded again."""
+
+    def __init__(self, *, kept: bytes, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.kept = kept
+
+    def to_asgi_response(  # type: ignore[override]
+        self,
+        app: Any,
+        request: Request[Any, Any, Any],
+        *,
+        background: Any = None,
+        cookies: Iterable[Cookie] | None = None,
+        encoded_headers: Iterable[tuple[bytes, bytes]] | None = None,
+        headers: dict[str, str] | None = None,
+        is_head_response: bool = False,
+        media_type: MediaType | str | None = None,
+        status_code: int | None = None,
+        type_encoders: Any = None,
+    ) -> ASGIResponse:
+        engine = request.app.template_engine
+        assert engine is not None and self.template_name is not None
+        page = engine.get_template(self.template_name).render(**self.create_template_context(request))
+        # the last marker: the layout draws the person's name and flash messages before the
+        # content, and nothing of the person after it
+        head, marker, tail = page.rpartition(KEPT_MARKER)
+        if not marker:
+            raise RuntimeError(f"{self.template_name} does not show its kept body")
+        return ASGIResponse(
+            background=self.background or background,
+            body=b"".join((head.encode(), self.kept, tail.encode())),
+            cookies=self.cookies if cookies is None else itertools.chain(self.cookies, cookies),
+            encoded_headers=encoded_headers,
+            headers={**headers, **self.headers} if headers is not None else self.headers,
+            is_head_response=is_head_response,
+            media_type=MediaType.HTML,
+            status_code=self.status_code or status_code,
+        )
+
+
+async def render_around(
+    request: Request[Any, Any, Any], template: str, kept: bytes, status_code: int = 200, **context: Any
+) -> Template:
+    """As `render`, with `kept` (from `render_part`) where the template shows `body`."""
+    page = await render(request, template, status_code, body=Markup(KEPT_MARKER), **context)  # noqa: S704
+    return AroundKept(kept=kept, template_name=template, context=page.context, status_code=status_code)
 
 
 #: The page of every refusal (`web/errors.py`, refused links).

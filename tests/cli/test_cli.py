@@ -207,6 +207,8 @@ def _demo_twice(data_dir: Path) -> None:
             assert link, output
             start = httpx.get(link.group(1))
             assert start.status_code == 200 and "Drug market practice 2027" in start.text
+            if attempt == 0:
+                _demo_features(port, output)
             assert _postgres_for(data_dir)
         finally:
             proc.send_signal(signal.SIGINT)
@@ -215,6 +217,38 @@ def _demo_twice(data_dir: Path) -> None:
         assert "Traceback" not in rest
         time.sleep(0.5)
         assert not _postgres_for(data_dir), "the embedded PostgreSQL was left running"
+
+
+def _demo_features(port: int, output: str) -> None:
+    """The demo's seeds of issue 12 are there: the public page lists the published report and
+    links to the sign-up form; the demo partner sees the published practice notes (also beside
+    a round's charts), the announced meeting and the library."""
+    partner = re.search(r"partner \(.*\): (\S+) / (\S+)", output)
+    assert partner, output
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        about = client.get("/about")
+        assert about.status_code == 200 and "Managing open-air drug markets" in about.text
+        assert 'href="/signup"' in about.text and client.get("/signup").status_code == 200
+        page = client.get("/sign-in")
+        signed = client.post(
+            "/sign-in",
+            data={"email": partner.group(1), "password": partner.group(2), "_csrf_token": csrf_token(page.text)},
+        )
+        assert signed.status_code == 303 and signed.headers["location"] == "/dashboard"
+        dashboard = client.get("/dashboard")
+        assert dashboard.status_code == 200
+        rounds = re.findall(r'href="(/dashboard/rounds/\d+)"', dashboard.text)
+        assert rounds, dashboard.text
+        assert any(re.search(r'href="/practice/\d+"', client.get(path).text) for path in rounds)
+        practice = client.get("/practice")
+        assert practice.status_code == 200 and "Naloxone carried by every response officer" in practice.text
+        note = re.search(r'href="(/practice/\d+)"', practice.text)
+        assert note and client.get(note.group(1)).status_code == 200
+        meetings = client.get("/meetings")
+        assert meetings.status_code == 200 and "Peer exchange: open-air drug markets" in meetings.text
+        meeting = re.search(r'href="(/meetings/\d+)"', meetings.text)
+        assert meeting and client.get(meeting.group(1)).status_code == 200
+        assert client.get("/library").status_code == 200
 
 
 def _links(database_dsn: str, secret_key: str) -> tuple[str, str]:

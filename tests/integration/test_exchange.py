@@ -361,6 +361,20 @@ async def test_no_partner_facing_output_names_an_author(
                 headers=hs,
             )
 
+            # A meeting's and a report's threads (issue 12, item 4): the authors write there too,
+            # and register for the meeting (partners never see who else registered).
+            meeting_id, report_id = await _meeting_and_report(staff, hs, world)
+            roundless = [f"/exchange/meetings/{meeting_id}", f"/exchange/reports/{report_id}"]
+            for path in roundless:
+                await reading.post(f"/api{path}/follow", json={"follow": True}, headers=hr)
+            for i in authors:
+                async with client_like(client) as author:
+                    h = await api_client(author, world.partner_emails[i], PARTNER_PASSWORD)
+                    assert (await author.post(f"/api/meetings/{meeting_id}/register", headers=h)).status_code == 200
+                    for path in roundless:
+                        made = await author.post(f"/api{path}/posts", json={"body": f"Roundless {i}."}, headers=h)
+                        assert made.status_code == 201, made.text
+
             secrets: dict[str, str] = {}
             for i in authors:
                 force = await get_force(world.force_ids[i])
@@ -384,10 +398,18 @@ async def test_no_partner_facing_output_names_an_author(
                 }
                 for pid in post_ids
             ] + [{"round_id": round_id, "segment": theme_segment, "subject": theme_subject, "post_id": post_ids[0]}]
+            values += [
+                {"subject_id": meeting_id, "meeting_id": meeting_id, "report_id": report_id},
+                {"subject_id": report_id, "meeting_id": meeting_id, "report_id": report_id},
+            ]
             paths = partner_get_paths(app, values)
             for must in (
                 chart["path"],
                 theme["path"],
+                *roundless,
+                f"/api{roundless[0]}",
+                f"/meetings/{meeting_id}",
+                f"/api/meetings/{meeting_id}",
                 "/exchange/notices",
                 "/api/exchange/notices",
                 f"/dashboard/rounds/{round_id}",
@@ -405,9 +427,32 @@ async def test_no_partner_facing_output_names_an_author(
                     if path in (chart["path"], f"/api{chart['path']}"):
                         # the posts are there (so the search above had something to find)
                         assert answer.status_code == 200 and "Point 2" in text and "Staff note." in text, path
+                    if path in (*roundless, *(f"/api{p}" for p in roundless)):
+                        assert answer.status_code == 200 and "Roundless 2." in text, path
                     if answer.headers.get("content-type", "").startswith("application/json"):
                         _no_identity_keys(json.loads(text), path)
             assert fetched > 20
+
+
+async def _meeting_and_report(staff: httpx.AsyncClient, headers: dict[str, str], world: World) -> tuple[int, int]:
+    """An announced meeting and a published report of the library (ids)."""
+    from backend.demo.library import seed_library
+
+    report_id = await seed_library(world.staff)
+    meeting = {
+        "title": {"en": "Peer exchange"},
+        "starts_at": "2099-03-09T14:00",
+        "ends_at": "2099-03-09T16:00",
+        "timezone": "Europe/Paris",
+        "place": "Lyon",
+        "capacity": 2,
+        "report_ids": [report_id],
+    }
+    made = await staff.post("/api/meetings", json=meeting, headers=headers)
+    assert made.status_code == 201, made.text
+    meeting_id = int(made.json()["id"])
+    assert (await staff.post(f"/api/meetings/{meeting_id}/announce", headers=headers)).status_code == 200
+    return meeting_id, report_id
 
 
 def _no_identity_keys(value: Any, path: str) -> None:
@@ -426,10 +471,17 @@ async def test_every_exchange_route_is_documented(client: httpx.AsyncClient) -> 
     paths = (await client.get("/schema/openapi.json")).json()["paths"]
     ours = {p: ops for p, ops in paths.items() if p.startswith("/api/exchange")}
     assert set(ours) == {
+        "/api/exchange",
         "/api/exchange/rounds/{round_id}/threads",
         "/api/exchange/rounds/{round_id}/{segment}/{subject}",
         "/api/exchange/rounds/{round_id}/{segment}/{subject}/posts",
         "/api/exchange/rounds/{round_id}/{segment}/{subject}/follow",
+        "/api/exchange/meetings/{subject_id}",
+        "/api/exchange/meetings/{subject_id}/posts",
+        "/api/exchange/meetings/{subject_id}/follow",
+        "/api/exchange/reports/{subject_id}",
+        "/api/exchange/reports/{subject_id}/posts",
+        "/api/exchange/reports/{subject_id}/follow",
         "/api/exchange/posts/{post_id}/edit",
         "/api/exchange/posts/{post_id}/delete",
         "/api/exchange/posts/{post_id}/report",
@@ -445,3 +497,54 @@ async def test_every_exchange_route_is_documented(client: httpx.AsyncClient) -> 
             assert ok and any(c.get("schema") for c in ok["content"].values()), f"{method} {path}"
             if method == "post":
                 assert {"401", "403"} <= set(op["responses"]), f"{method} {path}"
+
+
+async def test_the_index_lists_meeting_and_report_threads_under_their_guards(
+    client: httpx.AsyncClient, settings: Settings, surveys_dir: Path
+) -> None:
+    from backend.library.services import set_published
+
+    world, round_id = await published_world(settings, surveys_dir)
+    async with client_like(client) as staff, client_like(client) as reader:
+        hs = await api_client(staff, STAFF_EMAIL, STAFF_PASSWORD)
+        hr = await api_client(reader, world.partner_emails[0], PARTNER_PASSWORD)
+        meeting_id, report_id = await _meeting_and_report(staff, hs, world)
+        other = {"starts_at": "2099-04-09T14:00", "ends_at": "2099-04-09T16:00", "timezone": "UTC",
+                 "place": "Rome", "capacity": 5}  # fmt: skip
+        draft = await staff.post("/api/meetings", json={**other, "title": {"en": "Draft meeting"}}, headers=hs)
+        cancelled = await staff.post("/api/meetings", json={**other, "title": {"en": "Called off"}}, headers=hs)
+        draft_id, cancelled_id = draft.json()["id"], cancelled.json()["id"]
+        assert (await staff.post(f"/api/meetings/{cancelled_id}/announce", headers=hs)).status_code == 200
+        assert (await staff.post(f"/api/meetings/{cancelled_id}/cancel", headers=hs)).status_code == 200
+        # Two posts in the meeting's thread, one in the report's, one on a chart of the round.
+        chart, _theme = await threads_of(reader, round_id)
+        for path in (f"/api/exchange/meetings/{meeting_id}/posts", f"/api/exchange/meetings/{meeting_id}/posts",
+                     f"/api/exchange/reports/{report_id}/posts", f"{chart}/posts"):  # fmt: skip
+            assert (await reader.post(path, json={"body": "Worth discussing."}, headers=hr)).status_code == 201, path
+
+        for viewer in (reader, staff):
+            listed = (await viewer.get("/api/exchange")).json()
+            assert [(r["round_id"], r["posts"], r["path"]) for r in listed["rounds"]] == [
+                (round_id, 1, f"/exchange/rounds/{round_id}")
+            ]
+            assert listed["meetings"] == [
+                {"kind": "meeting", "subject": str(meeting_id), "title": "Peer exchange",
+                 "path": f"/exchange/meetings/{meeting_id}", "posts": 2}
+            ]  # fmt: skip
+            assert [(r["subject"], r["posts"], r["path"]) for r in listed["reports"]] == [
+                (str(report_id), 1, f"/exchange/reports/{report_id}")
+            ]
+        page = (await reader.get("/exchange")).text
+        assert f'href="/exchange/meetings/{meeting_id}"' in page and f'href="/exchange/reports/{report_id}"' in page
+        assert 'id="meetings"' in page and 'id="reports"' in page
+        for hidden in ("Draft meeting", "Called off", f"/exchange/meetings/{draft_id}",
+                       f"/exchange/meetings/{cancelled_id}"):  # fmt: skip
+            assert hidden not in page, hidden
+        french = (await reader.get("/exchange", headers={"accept-language": "fr"})).text
+        assert "Réunions" in french and "Rapports" in french
+
+        # An unpublished report leaves the index (and its thread is gone too).
+        await set_published(report_id, False, world.staff)
+        assert (await reader.get("/api/exchange")).json()["reports"] == []
+        assert f"/exchange/reports/{report_id}" not in (await reader.get("/exchange")).text
+        assert (await reader.get(f"/exchange/reports/{report_id}")).status_code == 404

@@ -53,7 +53,7 @@ async def identities() -> list[str]:
     return [r["name"] for r in people] + [r["email"] for r in people] + [r["name"] for r in forces]
 
 
-SUBJECT = "New posts in the discussions you follow"
+SUBJECT = "What is new in Practice Exchange"
 
 
 def digests(smtp: MailServer, address: str | None = None) -> list[EmailMessage]:
@@ -124,6 +124,8 @@ async def test_digests_daily_and_weekly_without_attribution(
     text, html = parts(to_alice)
     assert "Bob replies with detail." in text and "Bob again." in text and "Bob again." in html
     assert "Post 2 in" in text and "Post 3 in" in text
+    assert "What is new in the exchange since your last daily digest." in text
+    assert "What is new in the exchange since your last weekly digest." in parts(digests(smtp, bob_email)[0])[0]
     assert "Alice wrote" not in text and "Carol" not in raw(to_alice)  # own posts; unfollowed threads
     assert "_detail_" not in text and "<em>" not in text
     [to_bob] = digests(smtp, bob_email)
@@ -202,7 +204,7 @@ async def test_switching_digests_off_with_the_link(
     assert "Theirs." in text and "Mine." not in text and "Unseeable" not in text + html
     # Staff see it in the Outbox, its link withheld.
     await sign_in(client, STAFF_EMAIL, STAFF_PASSWORD)
-    assert "Digest of new posts" in (await client.get("/staff/outbox", params={"kind": "digest"})).text
+    assert "Digest of what is new" in (await client.get("/staff/outbox", params={"kind": "digest"})).text
     [listed] = (await client.get("/api/outbox", params={"kind": "digest"})).json()["messages"]
     detail = (await client.get(f"/api/outbox/{listed['id']}")).json()
     assert "[link to switch digests off: sent only to the recipient]" in detail["body_text"]
@@ -229,3 +231,49 @@ async def test_previews_of_the_digest(mail_app, client: httpx.AsyncClient) -> No
         shown = preview(MessageKind.DIGEST, language)
         assert words in shown.body_text and "/digest/off/EXAMPLE-TOKEN" in shown.body_text
         assert "PXDIGESTOFFPX" not in shown.body_text + shown.body_html
+
+
+def _section(kind: str, more: int) -> dict[str, object]:
+    item = {
+        "thread_title": f"A {kind} item",
+        "round_title": "Drug-market practice 2027",
+        "url": f"http://test/{kind}",
+        "number": 1,
+        "day": datetime(2027, 2, 3, tzinfo=UTC).date(),
+        "excerpt": "Short.",
+    }
+    return {"kind": kind, "items": [item], "more": more}
+
+
+@pytest.mark.parametrize(
+    ("language", "intro", "overflow"),
+    [
+        (
+            "en",
+            "What is new in the exchange since your last weekly digest.",
+            ["and 3 more posts", "and 1 more note", "and 2 more meetings"],
+        ),
+        (
+            "fr",
+            "Les nouveautés de l’échange depuis votre dernier résumé hebdomadaire.",
+            ["et 3 autres messages", "et 1 autre fiche", "et 2 autres réunions"],
+        ),
+        (
+            "es",
+            "Novedades del intercambio desde su último resumen semanal.",
+            ["y 3 publicaciones más", "y 1 nota más", "y 2 reuniones más"],
+        ),
+    ],
+)
+def test_the_digest_speaks_of_each_section(language: str, intro: str, overflow: list[str]) -> None:
+    """The opening sentence is about the whole exchange, and each section counts what it
+    left out in its own words (posts, notes, meetings), in the recipient's language."""
+    from backend.mail.compose import draw, mail_language
+
+    sections = [_section("discussions", 3), _section("practice", 1), _section("meetings", 2)]
+    subject, text, html = draw(
+        MessageKind.DIGEST, mail_language(language), name="Alex", frequency="weekly", sections=sections
+    )
+    assert intro in text and intro in html and "Practice Exchange" in subject
+    for words in overflow:
+        assert words in text and words in html, words

@@ -222,7 +222,7 @@ def test_categorical_chart_speaks_french_and_spanish() -> None:
     assert layout["title"]["text"] == "Toutes les organisations partenaires (n = 6)"
     assert layout["xaxis"]["title"]["text"] == "% des organisations"
     assert layout["separators"] == ",\u202f"  # plotly.js's decimal and thousands symbols
-    assert french.header == ("Réponse", "Organisations", "Part", "Votre organisation")
+    assert french.header == ("Réponse", "Organisations", "Proportion", "Votre organisation")
     assert french.rows[1] == ("Non", "2", "33,3\u00a0%", "✔")
     assert bar["customdata"][0] == "Oui\u00a0: 66,7\u00a0% des organisations"
     assert bar["text"][1] == "33,3\u00a0% (2)  ◀ votre organisation"

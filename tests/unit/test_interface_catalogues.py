@@ -60,6 +60,13 @@ CONVERTED = [
     "library/edit.html",
     *sorted(f"respond/{p.name}" for p in (TEMPLATES / "respond").glob("*.html")),
     *sorted(f"respond/questions/{p.name}" for p in (TEMPLATES / "respond" / "questions").glob("*.html")),
+    # issue 12: the practice bank, meetings, the public pages and sign-ups, briefing packs
+    *sorted(
+        f"{folder}/{p.name}"
+        for folder in ("practice", "meetings", "public", "briefing")
+        for p in (TEMPLATES / folder).glob("*.html")
+    ),
+    "staff/signups.html",
 ]
 
 
@@ -97,6 +104,8 @@ def _bare_text(source: str) -> list[str]:
     placeholder)."""
     without_trans = re.sub(r"\{%-?\s*trans\b.*?\{%-?\s*endtrans\s*-?%\}", " ", source, flags=re.S)
     without_jinja = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", " ", without_trans, flags=re.S)
+    # A style sheet in the page (the briefing pack's, for print) holds no words people read.
+    without_jinja = re.sub(r"<style\b.*?</style>", " ", without_jinja, flags=re.S | re.I)
     attributes = re.findall(r'\b(?:aria-label|title|alt|placeholder)="([^"]*)"', without_jinja)
     text = re.sub(r"<[^>]*>", " ", without_jinja)
     words = [w for w in re.split(r"\s+", text) if re.search(r"[A-Za-z]{2,}", w)]

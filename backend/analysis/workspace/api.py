@@ -22,6 +22,7 @@ from backend.analysis.workspace.schemas import (
     FiltersOut,
     GroupFiguresOut,
     MergeRequest,
+    PublishThemes,
     QuestionOut,
     StraightLineOut,
     TagsRequest,
@@ -171,6 +172,7 @@ class AnalysisApiController(Controller):
                 for a in answers
             ],
             uncoded=uncoded(answers),
+            publish_themes=await codebook.publishing(round_id, question_id),
         )
 
     async def _checked(self, round_id: int, question_id: str) -> None:
@@ -274,3 +276,19 @@ class AnalysisApiController(Controller):
             return sorted(await codebook.set_tags(viewer, round_id, question_id, response_id, data.themes))
         except CodingRefused as exc:
             raise invalid({exc.field: exc.message}) from exc
+
+    @put(
+        "/coding/{question_id:str}/publish",
+        summary="Publish a text question's theme counts with the round, or not",
+        description="`publish: true`: from the round's next publication or correction, the question's coded "
+        "theme counts are published like a multiple choice, through disclosure control (the text never is); "
+        "`false`: no longer. What is published already never changes. Audited (`coding.publish.chosen`, "
+        "`coding.publish.withdrawn`)." + _CSRF,
+        responses=refusals(401, 403, 404),
+    )
+    async def publish_themes(
+        self, round_id: PathId, question_id: QuestionId, viewer: Injected[Viewer], data: JSONBody[PublishThemes]
+    ) -> PublishThemes:
+        _found, survey = await round_and_survey(round_id)
+        text_question(survey, question_id)
+        return PublishThemes(await codebook.set_publishing(viewer, round_id, question_id, data.publish))

@@ -1,6 +1,7 @@
 """Free-text coding, stored: each text question's codebook (themes staff add, rename, merge and
-delete) in a round, and the themes given to each answer. Every change is audited. Staff only:
-neither the answers nor the theme counts reach partners (docs/analysis.md)."""
+delete) in a round, and the themes given to each answer; and whether staff chose to publish a
+question's theme counts with the round (through disclosure control: `publication/themes.py`).
+Every change is audited. The answers' text never reaches partners (docs/analysis.md)."""
 
 from __future__ import annotations
 
@@ -159,3 +160,29 @@ async def set_tags(
             themes=wanted,
         )
     return frozenset(wanted)
+
+
+PUBLISHING = "SELECT 1 FROM coding_publish WHERE round = $1 AND question_id = $2"
+PUBLISH = """
+INSERT INTO coding_publish (round, question_id, chosen_by, chosen_at) VALUES ($1, $2, $3, now())
+ON CONFLICT (round, question_id) DO NOTHING"""
+UNPUBLISH = "DELETE FROM coding_publish WHERE round = $1 AND question_id = $2"
+
+
+async def publishing(round_id: int, question_id: str) -> bool:
+    """Whether the question's coded theme counts are to be published with the round."""
+    return await fetchrow(PUBLISHING, round_id, question_id) is not None
+
+
+async def set_publishing(viewer: Viewer, round_id: int, question_id: str, publish: bool) -> bool:
+    """Publish the question's coded theme counts with the round (from its next publication or
+    correction: what is published already stays as it is), or stop. Audited when it changes."""
+    if publish == await publishing(round_id, question_id):
+        return publish
+    async with transaction():
+        await execute(
+            PUBLISH if publish else UNPUBLISH, round_id, question_id, *([viewer.person_id] if publish else [])
+        )
+        action = "coding.publish.chosen" if publish else "coding.publish.withdrawn"
+        await record(viewer, action, _subject(round_id), question=question_id)
+    return publish

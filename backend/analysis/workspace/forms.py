@@ -25,3 +25,9 @@ class TagsForm(Form):
 
     lists: ClassVar[frozenset[str]] = frozenset({"themes"})
     themes: list[str] | str = []
+
+
+class PublishThemesForm(Form):
+    """Publish the question's coded theme counts with the round ("1") or not ("")."""
+
+    publish: str = ""

@@ -116,11 +116,14 @@ class CodedAnswerOut(msgspec.Struct):
 class CodingOut(msgspec.Struct):
     round_id: int
     question_id: str
-    #: always false: free text and theme counts are never published
+    #: always false: the text and these raw counts are never published
     published: bool
     themes: list[ThemeOut]
     answers: list[CodedAnswerOut]
     uncoded: int
+    #: whether the theme counts are to be published with the round, through disclosure control
+    #: (from its next publication or correction)
+    publish_themes: bool = False
 
 
 class ThemeName(msgspec.Struct):
@@ -130,6 +133,11 @@ class ThemeName(msgspec.Struct):
 class MergeRequest(msgspec.Struct):
     #: the theme that stays
     into: int
+
+
+class PublishThemes(msgspec.Struct):
+    #: true: publish the question's coded theme counts with the round (disclosure-controlled)
+    publish: bool
 
 
 class TagsRequest(msgspec.Struct):

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from backend.analysis.workspace import codebook
 from backend.analysis.workspace.breakdown import group_values
 from backend.analysis.workspace.codebook import CodingRefused
-from backend.analysis.workspace.forms import MergeForm, TagsForm, ThemeNameForm
+from backend.analysis.workspace.forms import MergeForm, PublishThemesForm, TagsForm, ThemeNameForm
 from backend.analysis.workspace.query import WorkspaceQuery, read_query
 from backend.analysis.workspace.records import closed_questions
 from backend.analysis.workspace.services import round_and_survey, text_question, workspace
@@ -113,6 +113,7 @@ class StaffAnalysisController(Controller):
             dimensions=list(DIMENSIONS),
             errors=errors or {},
             text_questions=[q for q in survey.questions() if q.type in FREE_TEXT_TYPES],
+            publish_themes=await codebook.publishing(round_id, question_id),
         )
 
     @get("/coding/{question_id:str}")
@@ -240,3 +241,19 @@ class StaffAnalysisController(Controller):
         except CodingRefused as exc:
             return await self._refused(request, round_id, question_id, exc, language)
         return self._back(round_id, question_id, request, f"#answer-{response_id}")
+
+    @post("/coding/{question_id:str}/publish")
+    async def publish_themes(
+        self,
+        request: Request[Any, Any, Any],
+        round_id: PathId,
+        question_id: QuestionId,
+        viewer: Injected[Viewer],
+        data: Annotated[PublishThemesForm, FORM],
+    ) -> Redirect:
+        """Publish the question's coded theme counts with the round (through disclosure control,
+        from its next publication or correction), or stop."""
+        _found, survey = await round_and_survey(round_id)
+        text_question(survey, question_id)
+        await codebook.set_publishing(viewer, round_id, question_id, data.publish == "1")
+        return self._back(round_id, question_id, request, "#publish-themes")

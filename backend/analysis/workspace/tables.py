@@ -38,6 +38,19 @@ class CodingTag(Table, tablename="coding_tag"):
     one_tag_per_answer = Unique([theme, response])
 
 
+class CodingPublish(Table, tablename="coding_publish"):
+    """A text question whose coded theme counts staff chose to publish with the round, through
+    disclosure control (`publication/themes.py`); no row: staff only. The text is never published."""
+
+    id: Serial
+    round = ForeignKey(references=Round, null=False, on_delete=OnDelete.cascade)
+    question_id = Varchar(length=100)
+    chosen_by = ForeignKey(references=Person, null=True, default=None)
+    chosen_at = Timestamptz(default=TimestamptzNow())
+
+    coding_publish_one_per_question = Unique([round, question_id])
+
+
 class AllocationCorrection(Table, tablename="allocation_correction"):
     """An allocation answer refused because its shares did not add up to 100 (on a page's
     "continue" or at submission): the respondent had to correct it. Recorded since issue 13."""

@@ -1,0 +1,15 @@
+"""Piccolo app config of `backend.signup`: sign-ups and their consent history."""
+
+import os
+
+from piccolo.conf.apps import AppConfig, table_finder
+
+CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
+
+APP_CONFIG = AppConfig(
+    app_name="signup",
+    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
+    table_classes=table_finder(modules=["backend.signup.tables"], exclude_imported=True),
+    migration_dependencies=["backend.partners.piccolo_app"],
+    commands=[],
+)
