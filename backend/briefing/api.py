@@ -10,10 +10,9 @@ from litestar import Controller, Request, Response, get, put
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import JSONBody, QueryParameter
 
-from backend.audit.refusals import refused
 from backend.briefing.checks import QuestionsInvalid
-from backend.briefing.deps import NO_MEETING, ForceParam, GroupParam, pack_force, pdf_response, published_round
-from backend.briefing.services import meeting_pack, round_pack, save_questions, stored_questions
+from backend.briefing.deps import ForceParam, GroupParam, meeting_pack_pdf, round_pack_pdf
+from backend.briefing.services import save_questions, stored_questions
 from backend.i18n import LANGUAGES, Language, language_for
 from backend.rounds.services import get_round
 from backend.security.guards import requires_partner, requires_staff
@@ -27,7 +26,8 @@ _PDF = (
     "is a 403); staff name the force with `force`."
 )
 
-LanguageParam = Annotated[str, QueryParameter(max_length=5, description="en, fr or es; default: the caller's")]
+#: The pack's language, `?language=`: en, fr or es (default: the caller's).
+LanguageParam = Annotated[str, QueryParameter(name="language", max_length=5, description="en, fr or es")]
 
 
 def _language(code: str, fallback: Language) -> Language:
@@ -59,12 +59,9 @@ class BriefingApiController(Controller):
         language: Injected[Language],
         group: GroupParam = "all",
         force: ForceParam = None,
-        lang: Annotated[str, QueryParameter(name="language", max_length=5, description="en, fr or es")] = "",
+        lang: LanguageParam = "",
     ) -> Response[bytes]:
-        reader = _language(lang, language)
-        force_id = await pack_force(request, viewer, force)
-        published = await published_round(request, viewer, round_id, force_id)
-        return pdf_response(await round_pack(published, viewer, reader, group))
+        return await round_pack_pdf(request, viewer, round_id, force, _language(lang, language), group)
 
     @get(
         "/api/meetings/{meeting_id:int}/briefing.pdf",
@@ -81,15 +78,9 @@ class BriefingApiController(Controller):
         viewer: Injected[Viewer],
         language: Injected[Language],
         force: ForceParam = None,
-        lang: Annotated[str, QueryParameter(name="language", max_length=5, description="en, fr or es")] = "",
+        lang: LanguageParam = "",
     ) -> Response[bytes]:
-        reader = _language(lang, language)
-        force_id = await pack_force(request, viewer, force)
-        found = await meeting_pack(meeting_id, force_id, viewer, reader)
-        if found is None:
-            await refused(request, viewer, "not_published", f"meeting:{meeting_id}")
-            raise NotFoundException(NO_MEETING)
-        return pdf_response(found)
+        return await meeting_pack_pdf(request, viewer, meeting_id, force, _language(lang, language))
 
 
 class BriefingQuestionsOut(msgspec.Struct):

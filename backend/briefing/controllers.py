@@ -7,11 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get
-from litestar.exceptions import NotFoundException
 
-from backend.audit.refusals import refused
-from backend.briefing.deps import NO_MEETING, ForceParam, GroupParam, pack_force, pdf_response, published_round
-from backend.briefing.services import meeting_pack, round_pack
+from backend.briefing.deps import ForceParam, GroupParam, meeting_pack_pdf, round_pack_pdf
 from backend.i18n import Language
 from backend.security.guards import requires_partner
 from backend.security.roles import Viewer
@@ -35,9 +32,7 @@ class BriefingController(Controller):
     ) -> Response[bytes]:
         """The round's briefing pack for the viewer's force, compared with `group` as on the
         dashboard, in the page's language (audited)."""
-        force_id = await pack_force(request, viewer, force)
-        published = await published_round(request, viewer, round_id, force_id)
-        return pdf_response(await round_pack(published, viewer, language, group))
+        return await round_pack_pdf(request, viewer, round_id, force, language, group)
 
     @get("/meetings/{meeting_id:int}/briefing.pdf")
     async def meeting_pack(
@@ -49,9 +44,4 @@ class BriefingController(Controller):
         force: ForceParam = None,
     ) -> Response[bytes]:
         """A meeting's briefing pack for the viewer's force: the meeting and its published rounds."""
-        force_id = await pack_force(request, viewer, force)
-        found = await meeting_pack(meeting_id, force_id, viewer, language)
-        if found is None:
-            await refused(request, viewer, "not_published", f"meeting:{meeting_id}")
-            raise NotFoundException(NO_MEETING)
-        return pdf_response(found)
+        return await meeting_pack_pdf(request, viewer, meeting_id, force, language)

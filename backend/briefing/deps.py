@@ -1,6 +1,6 @@
 """What the packs' pages and JSON routes share: whose pack it may be (the viewer's own force; staff
 choose any force), the round as that force's dashboard gets it (404 while unpublished, audited),
-and the PDF answer."""
+and the PDF answers of both packs."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException, Va
 from litestar.params import QueryParameter
 
 from backend.audit.refusals import refused
-from backend.briefing.services import PackFile, published_for
-from backend.i18n import N_
+from backend.briefing.services import PackFile, meeting_pack, published_for, round_pack
+from backend.i18n import N_, Language
 from backend.partners.services import force_exists
 from backend.publication.deps import Published
 from backend.security.roles import Viewer
@@ -71,3 +71,24 @@ def pdf_response(pack: PackFile) -> Response[bytes]:
             "Cache-Control": "private, no-store",
         },
     )
+
+
+async def round_pack_pdf(
+    request: Request[Any, Any, Any], viewer: Viewer, round_id: int, force: int | None, language: Language, group: str
+) -> Response[bytes]:
+    """A published round's pack for the force, compared with `group` as on its dashboard."""
+    force_id = await pack_force(request, viewer, force)
+    published = await published_round(request, viewer, round_id, force_id)
+    return pdf_response(await round_pack(published, viewer, language, group))
+
+
+async def meeting_pack_pdf(
+    request: Request[Any, Any, Any], viewer: Viewer, meeting_id: int, force: int | None, language: Language
+) -> Response[bytes]:
+    """An announced meeting's pack for the force; 404 otherwise (audited as `not_published`)."""
+    force_id = await pack_force(request, viewer, force)
+    found = await meeting_pack(meeting_id, force_id, viewer, language)
+    if found is None:
+        await refused(request, viewer, "not_published", f"meeting:{meeting_id}")
+        raise NotFoundException(NO_MEETING)
+    return pdf_response(found)

@@ -119,9 +119,7 @@ class ExchangeController(Controller):
     ) -> Redirect:
         """Follow the thread: a notice of every new post in it."""
         context = await reader_thread(request, viewer, round_id, segment, subject, language)
-        await set_following(context.key, viewer, True)
-        flash(request, language.gettext("You follow this discussion."), "success")
-        return redirect(context.key.path)
+        return await _follow(request, context, viewer, language, True)
 
     @post("/rounds/{round_id:int}/{segment:str}/{subject:str}/unfollow")
     async def unfollow(
@@ -135,9 +133,7 @@ class ExchangeController(Controller):
     ) -> Redirect:
         """Stop following the thread."""
         context = await reader_thread(request, viewer, round_id, segment, subject, language)
-        await set_following(context.key, viewer, False)
-        flash(request, language.gettext("You no longer follow this discussion."), "success")
-        return redirect(context.key.path)
+        return await _follow(request, context, viewer, language, False)
 
     @get(["/meetings/{subject_id:int}", "/reports/{subject_id:int}"])
     async def roundless_thread(
@@ -183,9 +179,7 @@ class ExchangeController(Controller):
     ) -> Redirect:
         """Follow a meeting's or a report's thread."""
         context = await reader_roundless(request, viewer, subject_id, language)
-        await set_following(context.key, viewer, True)
-        flash(request, language.gettext("You follow this discussion."), "success")
-        return redirect(context.key.path)
+        return await _follow(request, context, viewer, language, True)
 
     @post(["/meetings/{subject_id:int}/unfollow", "/reports/{subject_id:int}/unfollow"])
     async def roundless_unfollow(
@@ -197,9 +191,7 @@ class ExchangeController(Controller):
     ) -> Redirect:
         """Stop following a meeting's or a report's thread."""
         context = await reader_roundless(request, viewer, subject_id, language)
-        await set_following(context.key, viewer, False)
-        flash(request, language.gettext("You no longer follow this discussion."), "success")
-        return redirect(context.key.path)
+        return await _follow(request, context, viewer, language, False)
 
     @get("/posts/{post_id:int}/edit")
     async def edit_page(
@@ -296,6 +288,18 @@ class ExchangeController(Controller):
         await mark_read(viewer)
         flash(request, language.gettext("Every notice is marked read."), "success")
         return redirect("/exchange/notices")
+
+
+async def _follow(
+    request: Request[Any, Any, Any], context: ThreadContext, viewer: Viewer, language: Language, follow: bool
+) -> Redirect:
+    """Follow the thread or stop following it, and go back to it."""
+    await set_following(context.key, viewer, follow)
+    if follow:
+        flash(request, language.gettext("You follow this discussion."), "success")
+    else:
+        flash(request, language.gettext("You no longer follow this discussion."), "success")
+    return redirect(context.key.path)
 
 
 async def _own_editable(context: ThreadContext, viewer: Viewer, post_id: int, settings: Settings) -> Any:

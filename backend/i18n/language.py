@@ -91,9 +91,21 @@ class Language:
         """A date and time with its time zone ("28 janvier 2027, 17:00 UTC"): deadlines say
         which zone they are in. A naive value is taken to be in UTC."""
         zone = ZoneInfo(tz or DISPLAY_TIMEZONE)
-        aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-        local = aware.astimezone(zone)
-        time = format_time(local, "short", locale=self.locale)
+        local = _aware(value).astimezone(zone)
+        return self._day_and_time(local, format_time(local, "short", locale=self.locale), zone, format)
+
+    def span(self, start: dt.datetime, end: dt.datetime, tz: str | None = None, format: Length = "long") -> str:
+        """From `start` to `end` (a meeting): on one day the date once and both times ("21
+        décembre 2026, 14:00 – 16:00 heure normale d’Europe centrale"), else both in full."""
+        zone = ZoneInfo(tz or DISPLAY_TIMEZONE)
+        first, last = _aware(start).astimezone(zone), _aware(end).astimezone(zone)
+        if first.date() != last.date():
+            return f"{self.datetime(start, tz, format)} – {self.datetime(end, tz, format)}"
+        times = f"{format_time(first, 'short', locale=self.locale)} – {format_time(last, 'short', locale=self.locale)}"
+        return self._day_and_time(first, times, zone, format)
+
+    def _day_and_time(self, local: dt.datetime, time: str, zone: ZoneInfo, format: Length) -> str:
+        """The locale's date-and-time pattern around `time`, with the zone's name after it."""
         zone_name = "UTC" if local.utcoffset() == dt.timedelta(0) and zone.key in {"UTC", "Etc/UTC"} else None
         zone_name = zone_name or format_datetime(local, "zzzz", tzinfo=zone, locale=self.locale)
         pattern = get_datetime_format(format, locale=self.locale)
@@ -160,3 +172,8 @@ def language_name(code: str, in_language: str | None = None) -> str:
 
 #: The interface languages with their names in themselves, in switch order.
 LANGUAGE_NAMES: Mapping[str, str] = {code: language_name(code) for code in LANGUAGES}
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """A naive date and time is taken to be in UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)

@@ -83,6 +83,7 @@ AREA_PATHS: tuple[tuple[str, tuple[str, ...]], ...] = (
             # briefing packs: staff's questions for discussion, any force's pack (docs/briefing.md)
             "frontend/templates/briefing/staff.html",
             "frontend/templates/briefing/staff_meeting.html",
+            "frontend/templates/briefing/_staff_pack.html",
             # reviewing practice notes and contact requests (docs/practice.md)
             "frontend/templates/practice/review.html",
             # creating meetings, their attendee list and summary (docs/meetings.md)

@@ -11,18 +11,15 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
-from litestar.exceptions import NotFoundException
 from litestar.params import JSONBody
 
 from backend.i18n import Language
-from backend.meetings.checks import Invalid, MeetingInput
-from backend.meetings.deps import NOT_FOUND, attendees_csv, calendar_response, http_error, visible_meeting
+from backend.meetings.checks import MeetingInput
+from backend.meetings.deps import NOT_FOUND, attendees_csv, calendar_for, or_http_error, visible_meeting
 from backend.meetings.schemas import MeetingRow
 from backend.meetings.services import (
-    Refused,
     announce,
     attendees,
-    calendar_file,
     cancel_meeting,
     cancel_registration,
     create_meeting,
@@ -38,7 +35,7 @@ from backend.meetings.views import MeetingView, meeting_view
 from backend.security.guards import requires_partner, requires_staff
 from backend.security.roles import Viewer
 from backend.settings import Settings
-from backend.web.errors import invalid, refusals
+from backend.web.errors import refusals
 from backend.web.params import Injected, PathId
 
 NO_STORE = CacheControlHeader(no_store=True)
@@ -252,10 +249,7 @@ class MeetingsApiController(Controller):
         language: Injected[Language],
     ) -> RegistrationOut:
         await visible_meeting(request, viewer, meeting_id)
-        try:
-            mine = await register(meeting_id, viewer, language)
-        except Refused as exc:
-            raise http_error(exc) from exc
+        mine = await or_http_error(register(meeting_id, viewer, language))
         found = await visible_meeting(request, viewer, meeting_id)
         return RegistrationOut(meeting_id, mine.state.value, await waitlist_place(mine), found.places_left)
 
@@ -275,10 +269,7 @@ class MeetingsApiController(Controller):
         language: Injected[Language],
     ) -> RegistrationOut:
         await visible_meeting(request, viewer, meeting_id)
-        try:
-            mine = await cancel_registration(meeting_id, viewer, language)
-        except Refused as exc:
-            raise http_error(exc) from exc
+        mine = await or_http_error(cancel_registration(meeting_id, viewer, language))
         found = await visible_meeting(request, viewer, meeting_id)
         return RegistrationOut(meeting_id, mine.state.value if mine else None, None, found.places_left)
 
@@ -298,11 +289,7 @@ class MeetingsApiController(Controller):
         language: Injected[Language],
         settings: Injected[Settings],
     ) -> Response[bytes]:
-        await visible_meeting(request, viewer, meeting_id)
-        found = await calendar_file(meeting_id, viewer, language, settings.base_url)
-        if found is None:
-            raise NotFoundException("There is no calendar file for you: register for the meeting first.")
-        return calendar_response(*found)
+        return await calendar_for(request, viewer, meeting_id, language, settings.base_url)
 
     # -- staff -----------------------------------------------------------------------------
 
@@ -319,10 +306,7 @@ class MeetingsApiController(Controller):
     async def create(
         self, viewer: Injected[Viewer], language: Injected[Language], data: JSONBody[MeetingInput]
     ) -> MeetingOut:
-        try:
-            meeting = await create_meeting(data, viewer, language)
-        except Invalid as exc:
-            raise invalid(exc.problems) from exc
+        meeting = await or_http_error(create_meeting(data, viewer, language))
         return await _out(meeting, viewer, language)
 
     @post(
@@ -344,12 +328,7 @@ class MeetingsApiController(Controller):
         data: JSONBody[MeetingInput],
     ) -> MeetingOut:
         await visible_meeting(request, viewer, meeting_id)
-        try:
-            meeting = await edit_meeting(meeting_id, data, viewer, language)
-        except Invalid as exc:
-            raise invalid(exc.problems) from exc
-        except Refused as exc:
-            raise http_error(exc) from exc
+        meeting = await or_http_error(edit_meeting(meeting_id, data, viewer, language))
         return await _out(meeting, viewer, language)
 
     @post(
@@ -369,10 +348,7 @@ class MeetingsApiController(Controller):
         language: Injected[Language],
     ) -> MeetingOut:
         await visible_meeting(request, viewer, meeting_id)
-        try:
-            meeting = await announce(meeting_id, viewer, language)
-        except Refused as exc:
-            raise http_error(exc) from exc
+        meeting = await or_http_error(announce(meeting_id, viewer, language))
         return await _out(meeting, viewer, language)
 
     @post(
@@ -392,10 +368,7 @@ class MeetingsApiController(Controller):
         language: Injected[Language],
     ) -> MeetingOut:
         await visible_meeting(request, viewer, meeting_id)
-        try:
-            meeting = await cancel_meeting(meeting_id, viewer, language)
-        except Refused as exc:
-            raise http_error(exc) from exc
+        meeting = await or_http_error(cancel_meeting(meeting_id, viewer, language))
         return await _out(meeting, viewer, language)
 
     @get(
@@ -448,12 +421,7 @@ class MeetingsApiController(Controller):
         data: JSONBody[SummaryIn],
     ) -> MeetingOut:
         await visible_meeting(request, viewer, meeting_id)
-        try:
-            meeting = await publish_summary(meeting_id, data.summary, viewer, language)
-        except Invalid as exc:
-            raise invalid(exc.problems) from exc
-        except Refused as exc:
-            raise http_error(exc) from exc
+        meeting = await or_http_error(publish_summary(meeting_id, data.summary, viewer, language))
         return await _out(meeting, viewer, language)
 
 

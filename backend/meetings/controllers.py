@@ -7,16 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from backend.i18n import Language
-from backend.meetings.deps import calendar_response, visible_meeting
+from backend.meetings.deps import back_to_meeting, calendar_for, visible_meeting
 from backend.meetings.schemas import RegistrationState
 from backend.meetings.services import (
     Refused,
-    calendar_file,
     cancel_registration,
     list_meetings,
     mark_notices_read,
@@ -94,13 +92,8 @@ class MeetingsController(Controller):
     ) -> Redirect:
         """Cancel one's registration (the place goes to the first on the waiting list)."""
         await visible_meeting(request, viewer, meeting_id)
-        try:
-            await cancel_registration(meeting_id, viewer, language)
-        except Refused as exc:
-            flash(request, exc.message, "error")
-            return redirect(f"/meetings/{meeting_id}")
-        flash(request, language.gettext("Your registration is cancelled."), "success")
-        return redirect(f"/meetings/{meeting_id}")
+        done = language.gettext("Your registration is cancelled.")
+        return await back_to_meeting(request, meeting_id, cancel_registration(meeting_id, viewer, language), done)
 
     @get("/{meeting_id:int}/meeting.ics")
     async def ics(
@@ -112,11 +105,7 @@ class MeetingsController(Controller):
         settings: Injected[Settings],
     ) -> Response[bytes]:
         """The calendar file, for registered attendees (and staff)."""
-        await visible_meeting(request, viewer, meeting_id)
-        found = await calendar_file(meeting_id, viewer, language, settings.base_url)
-        if found is None:
-            raise NotFoundException("There is no calendar file for you: register for the meeting first.")
-        return calendar_response(*found)
+        return await calendar_for(request, viewer, meeting_id, language, settings.base_url)
 
     @post("/notices/read")
     async def read_notices(

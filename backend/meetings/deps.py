@@ -1,20 +1,30 @@
 """What the meetings' pages and JSON routes share: finding the meeting a viewer may see (drafts:
-staff only; refusals audited as `not_published`), turning refusals into HTTP errors, and the
-calendar file and attendee CSV answers."""
+staff only; refusals audited as `not_published`), turning an action's problems and refusals into
+HTTP errors (JSON) or a flashed message on the meeting's page (pages), and the calendar file and
+attendee CSV answers."""
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException
+from litestar.plugins.flash import flash
+from litestar.response import Redirect
 
 from backend.audit.refusals import refused
+from backend.i18n import Language
+from backend.meetings.checks import Invalid
 from backend.meetings.schemas import MeetingRow, RegistrationRow
-from backend.meetings.services import Refused, get_meeting
+from backend.meetings.services import Refused, calendar_file, get_meeting
 from backend.security.roles import Viewer
+from backend.web.errors import invalid
+from backend.web.render import redirect
+
+T = TypeVar("T")
 
 NOT_FOUND = "There is no such meeting."
 
@@ -29,6 +39,41 @@ async def visible_meeting(request: Request[Any, Any, Any], viewer: Viewer, meeti
 
 def http_error(exc: Refused) -> HTTPException:
     return HTTPException(status_code=exc.status_code, detail=exc.message)
+
+
+async def or_http_error(action: Awaitable[T]) -> T:
+    """The action's result, for the JSON routes: its problems as a 422 naming each field, its
+    refusal as its HTTP error."""
+    try:
+        return await action
+    except Invalid as exc:
+        raise invalid(exc.problems) from exc
+    except Refused as exc:
+        raise http_error(exc) from exc
+
+
+async def back_to_meeting(
+    request: Request[Any, Any, Any], meeting_id: int, action: Awaitable[object], done: str
+) -> Redirect:
+    """Run a page's action and go back to the meeting's page, flashing its refusal or `done`."""
+    try:
+        await action
+    except Refused as exc:
+        flash(request, exc.message, "error")
+    else:
+        flash(request, done, "success")
+    return redirect(f"/meetings/{meeting_id}")
+
+
+async def calendar_for(
+    request: Request[Any, Any, Any], viewer: Viewer, meeting_id: int, language: Language, base_url: str
+) -> Response[bytes]:
+    """The meeting's calendar file for this viewer; 404 without a place (staff always have one)."""
+    await visible_meeting(request, viewer, meeting_id)
+    found = await calendar_file(meeting_id, viewer, language, base_url)
+    if found is None:
+        raise NotFoundException("There is no calendar file for you: register for the meeting first.")
+    return calendar_response(*found)
 
 
 def calendar_response(meeting: MeetingRow, content: bytes) -> Response[bytes]:

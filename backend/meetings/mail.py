@@ -7,11 +7,12 @@ transaction (docs/mail.md), so if the action rolls back no message exists:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from backend.database import fetch, json_value
 from backend.i18n import pick
-from backend.mail.compose import draft, mail_language
+from backend.mail.compose import Draft, draft, mail_language
 from backend.mail.config import current
 from backend.mail.schemas import MessageKind
 from backend.mail.services import queue
@@ -27,30 +28,19 @@ async def queue_place_messages(meeting_id: int, registration_ids: Sequence[int])
     """One message per promoted registration, keyed by the registration and its place in the
     order of registration (`meeting-place:<registration>:<position>`): a rerun writes nothing, and
     someone who cancels, registers again (a new position) and is promoted again is told again."""
-    base = current().base_url.rstrip("/")
     rows = await fetch(PROMOTED, list(registration_ids), meeting_id)
-    drafts = []
-    for r in rows:
-        language = mail_language(r["language"])
-        title = pick(json_value(r["title"]) or {}, language.code, r["default_language"])
-        drafts.append(
-            draft(
+    return await queue(
+        [
+            _meeting_draft(
                 MessageKind.MEETING_PLACE,
                 f"meeting-place:{r['id']}:{r['position']}",
-                recipient=r["email"],
-                name=r["name"],
-                language_code=language.code,
-                person_id=r["person_id"],
-                subject_values={"meeting": title},
-                meeting_title=title,
-                starts_at=r["starts_at"],
-                timezone=r["timezone"],
-                place=r["place"],
+                r,
+                meeting_id,
                 online=bool(r["online_url"]),
-                meeting_url=f"{base}/meetings/{meeting_id}",
             )
-        )
-    return await queue(drafts)
+            for r in rows
+        ]
+    )
 
 
 CANCELLED = """
@@ -67,26 +57,38 @@ async def queue_cancelled_messages(meeting_id: int) -> list[int]:
     bodies only, and the file is the same one the meeting's page serves them)."""
     base = current().base_url.rstrip("/")
     rows = await fetch(CANCELLED, meeting_id)
-    drafts = []
-    for r in rows:
-        language = mail_language(r["language"])
-        title = pick(json_value(r["title"]) or {}, language.code, r["default_language"])
-        drafts.append(
-            draft(
+    return await queue(
+        [
+            _meeting_draft(
                 MessageKind.MEETING_CANCELLED,
                 f"meeting-cancelled:{meeting_id}:{r['person_id']}",
-                recipient=r["email"],
-                name=r["name"],
-                language_code=language.code,
-                person_id=r["person_id"],
-                subject_values={"meeting": title},
-                meeting_title=title,
-                starts_at=r["starts_at"],
-                timezone=r["timezone"],
-                place=r["place"],
+                r,
+                meeting_id,
                 had_place=r["state"] == "registered",
-                meeting_url=f"{base}/meetings/{meeting_id}",
                 calendar_url=f"{base}/meetings/{meeting_id}/meeting.ics",
             )
-        )
-    return await queue(drafts)
+            for r in rows
+        ]
+    )
+
+
+def _meeting_draft(kind: MessageKind, key: str, r: Mapping[str, Any], meeting_id: int, **values: Any) -> Draft:
+    """A message about a meeting to one person, in their language: the meeting's title, time,
+    place and page, plus the `values` of its kind."""
+    language = mail_language(r["language"])
+    title = pick(json_value(r["title"]) or {}, language.code, r["default_language"])
+    return draft(
+        kind,
+        key,
+        recipient=r["email"],
+        name=r["name"],
+        language_code=language.code,
+        person_id=r["person_id"],
+        subject_values={"meeting": title},
+        meeting_title=title,
+        starts_at=r["starts_at"],
+        timezone=r["timezone"],
+        place=r["place"],
+        meeting_url=f"{current().base_url.rstrip('/')}/meetings/{meeting_id}",
+        **values,
+    )

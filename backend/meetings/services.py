@@ -172,6 +172,22 @@ UPDATE meeting SET title = $2::jsonb, default_language = $3, starts_at = $4, end
 WHERE id = $1"""
 
 
+def _columns(values: MeetingValues) -> tuple[Any, ...]:
+    """The meeting's checked values in the column order INSERT and UPDATE both use."""
+    return (
+        _json(values.title),
+        values.default_language,
+        values.starts_at,
+        values.ends_at,
+        values.timezone,
+        values.place,
+        values.online_url,
+        _json(values.agenda),
+        values.capacity,
+        values.registration_deadline,
+    )
+
+
 def _json(value: object) -> str:
     return msgspec.json.encode(value).decode()
 
@@ -183,16 +199,7 @@ async def create_meeting(data: MeetingInput, viewer: Viewer, language: Language)
     async with transaction():
         row = await fetchrow(
             INSERT,
-            _json(values.title),
-            values.default_language,
-            values.starts_at,
-            values.ends_at,
-            values.timezone,
-            values.place,
-            values.online_url,
-            _json(values.agenda),
-            values.capacity,
-            values.registration_deadline,
+            *_columns(values),
             viewer.person_id,
         )
         assert row is not None
@@ -223,16 +230,7 @@ async def edit_meeting(meeting_id: int, data: MeetingInput, viewer: Viewer, lang
         await execute(
             UPDATE,
             meeting_id,
-            _json(values.title),
-            values.default_language,
-            values.starts_at,
-            values.ends_at,
-            values.timezone,
-            values.place,
-            values.online_url,
-            _json(values.agenda),
-            values.capacity,
-            values.registration_deadline,
+            *_columns(values),
         )
         await _store_links(meeting_id, values)
         promoted = await _fill_places(meeting_id, values.capacity)

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from backend.i18n import LANGUAGES, Language
 from backend.meetings.checks import Invalid, utc_to_local, zones
-from backend.meetings.deps import attendees_csv, visible_meeting
+from backend.meetings.deps import attendees_csv, back_to_meeting, visible_meeting
 from backend.meetings.forms import read_meeting_form, read_summary_form
 from backend.meetings.schemas import MeetingRow
 from backend.meetings.services import (
@@ -156,13 +156,8 @@ class StaffMeetingsController(Controller):
     ) -> Redirect:
         """Announce the meeting to partners (a notice each; the e-mail digest)."""
         await visible_meeting(request, viewer, meeting_id)
-        try:
-            await announce(meeting_id, viewer, language)
-        except Refused as exc:
-            flash(request, exc.message, "error")
-            return redirect(f"/meetings/{meeting_id}")
-        flash(request, language.gettext("The meeting is announced: partners can register."), "success")
-        return redirect(f"/meetings/{meeting_id}")
+        done = language.gettext("The meeting is announced: partners can register.")
+        return await back_to_meeting(request, meeting_id, announce(meeting_id, viewer, language), done)
 
     @post("/{meeting_id:int}/cancel")
     async def cancel(

@@ -69,6 +69,11 @@ def _datetime(context: Context, value: Any, tz: str | None = None, format: Lengt
 
 
 @pass_context
+def _span(context: Context, start: Any, end: Any, tz: str | None = None, format: Length = "long") -> str:
+    return page_language(context).span(start, end, tz, format)
+
+
+@pass_context
 def _number(context: Context, value: Any, decimals: int | None = None) -> str:
     return page_language(context).number(value, decimals) if value is not None else ""
 
@@ -98,5 +103,5 @@ def install_i18n(environment: Environment) -> None:
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
     )
-    environment.filters.update(date=_date, datetime=_datetime, number=_number, percent=_percent)
+    environment.filters.update(date=_date, datetime=_datetime, span=_span, number=_number, percent=_percent)
     environment.globals.update(languages=LANGUAGES, language_name=language_name)

@@ -209,6 +209,22 @@ def test_a_deadline_says_its_time_zone() -> None:
     assert french.date(late, tz="Asia/Tokyo") == "29 janvier 2027"
 
 
+def test_a_span_gives_its_date_once_on_one_day() -> None:
+    start = dt.datetime(2026, 12, 21, 13, 0, tzinfo=dt.UTC)
+    assert (
+        language_for("fr").span(start, start + dt.timedelta(hours=2), "Europe/Paris")
+        == "21 décembre 2026, 14:00 – 16:00 heure normale d’Europe centrale"
+    )
+    assert (
+        language_for("en").span(start, start + dt.timedelta(hours=2), "Europe/Paris")
+        == "December 21, 2026, 2:00\u202fPM – 4:00\u202fPM Central European Standard Time"
+    )
+    # over midnight in the meeting's zone: both ends in full
+    overnight = language_for("es").span(start, start + dt.timedelta(hours=20), "Europe/Paris")
+    assert overnight.startswith("21 de diciembre de 2026, 14:00 hora")
+    assert "– 22 de diciembre de 2026, 10:00" in overnight
+
+
 def test_fixed_decimals() -> None:
     assert language_for("fr").number(2.5, decimals=2) == "2,50"
     assert language_for("es").percent(0.5, decimals=1) == "50,0\u00a0%"
