@@ -93,6 +93,7 @@ from backend.surveys import choice_options
 from backend.surveys.api import QuestionnaireApiController
 from backend.surveys.controllers import QuestionnaireController
 from backend.web.assets import ASSET_VERSION, PLOTLY_URL, PRECOMPRESSED, plotly_js, versioned_cache_middleware
+from backend.web.data_epoch import moved_on_by_writes
 from backend.web.errors import EXCEPTION_HANDLERS
 from backend.web.fragments import cached
 from backend.web.language import provide_language
@@ -249,13 +250,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[
             database_pool,
             expired_purge_lifespan(settings.session_purge_interval),
-            # Sessions read are kept a few seconds per process while it hears of every change.
+            # Sessions read are kept a few seconds per process, and partner pages while nothing
+            # they are drawn from changes, while it hears of every change (pg_listen.py).
             session_cache_listening(current_dsn),
         ],
         stores={"sessions": PostgresStore("sessions")},
         # Headers go on in a before_send hook: it also sees the router's 404/405 and the
         # responses the app-level exception handler makes from middleware errors.
-        before_send=[security_headers_hook(settings.served_over_https)],
+        # A request that may have written moves the data epoch on as it answers, so that the
+        # page after it is never one kept from before (web/data_epoch.py).
+        before_send=[security_headers_hook(settings.served_over_https), moved_on_by_writes],
         middleware=[
             allowed_hosts_middleware(settings),  # first: a foreign Host costs no database query
             proxy_headers_middleware(settings),  # the client's address, for the rate limits

@@ -44,5 +44,6 @@ APP_REGISTRY = AppRegistry(
         "backend.briefing.piccolo_app",
         "backend.meetings.piccolo_app",
         "backend.analysis.workspace.piccolo_app",
+        "backend.web.piccolo_app",
     ]
 )

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (
     BARE_PATH,
+    BROWSER_ENCODINGS,
     ROOT,
     free_port,
     fresh_database,
@@ -66,38 +67,43 @@ def partner_emails(count: int) -> list[str]:
     return [f"contact@{FORCES[i][1]}.practice-exchange.test" for i in took_part[:count]]
 
 
-def check(base: str, path: str, cookies: list[str]) -> int:
-    """Every session gets the page itself (no redirect to sign-in, no error); its size."""
+def check(base: str, path: str, cookies: list[str], encodings: str | None = None) -> int:
+    """Every session gets the page itself (no redirect to sign-in, no error); its size as sent
+    (compressed when `encodings` asks for it)."""
     sizes = set()
     for cookie in cookies or [""]:
-        response = httpx.get(base + path, headers={"cookie": cookie} if cookie else {}, timeout=120)
+        headers = {"cookie": cookie} if cookie else {}
+        headers["accept-encoding"] = encodings or "identity"
+        response = httpx.get(base + path, headers=headers, timeout=120)
         assert response.status_code == 200, (path, response.status_code)
-        sizes.add(len(response.content))
+        sizes.add(response.num_bytes_downloaded)
     return max(sizes)
 
 
 def throughput(base: str, dashboard: str, cookies: list[str], seconds: float, repeat: int) -> None:
     connections = len(cookies)
-    targets = {
-        "dashboard": (dashboard, cookies),
-        "bare, session": (BARE_PATH, cookies),
-        "bare, no cookie": (BARE_PATH, []),
+    # (path, sessions, Accept-Encoding): "dashboard, gzip" as a browser asks for it
+    targets: dict[str, tuple[str, list[str], str | None]] = {
+        "dashboard": (dashboard, cookies, None),
+        "dashboard, gzip": (dashboard, cookies, BROWSER_ENCODINGS),
+        "bare, session": (BARE_PATH, cookies, None),
+        "bare, no cookie": (BARE_PATH, [], None),
     }
-    for name, (path, jar) in targets.items():
-        size = check(base, path, jar)
-        print(f"{name:16} {path} ({size} bytes uncompressed)")
-        wrk(base + path, 1, connections, jar)  # warm-up: caches, pools, the interpreter
+    for name, (path, jar, encodings) in targets.items():
+        size = check(base, path, jar, encodings)
+        print(f"{name:16} {path} ({size} bytes as sent)")
+        wrk(base + path, 1, connections, jar, accept_encoding=encodings)  # warm-up: caches, pools, the interpreter
     runs: dict[str, list[float]] = {name: [] for name in targets}
     cpu: dict[str, list[float]] = {name: [] for name in targets}
     for run in range(repeat):
-        for name, (path, jar) in targets.items():
-            result = wrk(base + path, seconds, connections, jar)
+        for name, (path, jar, encodings) in targets.items():
+            result = wrk(base + path, seconds, connections, jar, accept_encoding=encodings)
             assert result.errors == 0, (name, result)
             runs[name].append(result.requests_per_second)
             cpu[name].append(result.cpu_us)
             print(f"run {run + 1}: {name:16} {result.row()}")
     for name, _ in targets.items():
-        check(base, targets[name][0], targets[name][1])  # the sessions are still signed in
+        check(base, targets[name][0], targets[name][1], targets[name][2])  # the sessions are still signed in
     median = {name: statistics.median(values) for name, values in runs.items()}
     print()
     print(f"dashboard              : {median['dashboard']:9.1f} requests/s (median of {repeat})")
@@ -105,12 +111,15 @@ def throughput(base: str, dashboard: str, cookies: list[str], seconds: float, re
     print(f"bare, no cookie        : {median['bare, no cookie']:9.1f} requests/s")
     print(f"dashboard / bare+session : {median['dashboard'] / median['bare, session']:7.3f}")
     print(f"dashboard / bare         : {median['dashboard'] / median['bare, no cookie']:7.3f}")
+    print(f"dashboard, gzip          : {median['dashboard, gzip']:9.1f} requests/s")
+    print(f"dashboard, gzip / bare   : {median['dashboard, gzip'] / median['bare, no cookie']:7.3f}")
     us = {name: statistics.median(values) for name, values in cpu.items()}
     if all(us.values()):
         # What the ratios would be where the server alone is the bottleneck.
         print("server CPU per request  : " + ", ".join(f"{name} {value:.0f} µs" for name, value in us.items()))
         print(f"bare+session CPU / dashboard CPU : {us['bare, session'] / us['dashboard']:7.3f}")
         print(f"bare CPU / dashboard CPU         : {us['bare, no cookie'] / us['dashboard']:7.3f}")
+        print(f"bare CPU / dashboard, gzip CPU   : {us['bare, no cookie'] / us['dashboard, gzip']:7.3f}")
 
 
 def page_weight(base: str, dashboard: str, email: str) -> None:

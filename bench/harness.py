@@ -352,6 +352,8 @@ def require_wrk() -> None:
         raise SystemExit(WRK_MISSING)
 
 
+#: What Chromium sends as Accept-Encoding.
+BROWSER_ENCODINGS = "gzip, deflate, br, zstd"
 _WRK_LINE = re.compile(r"^BENCH (.*)$", re.MULTILINE)
 
 
@@ -362,11 +364,14 @@ def wrk(
     sessions: Sequence[Session | str] = (),
     *,
     body: str | None = None,
+    accept_encoding: str | None = None,
 ) -> WrkResult:
     """wrk against `url` for `seconds` with `connections` keep-alive connections, one wrk
     thread each, so that connection i sends session i mod len(sessions) (none: no cookie).
     With `body`, requests are POSTs of that form-encoded body plus `&revision=N`, N following
-    the revision of the JSON answers (autosave), with the session's CSRF token in a header."""
+    the revision of the JSON answers (autosave), with the session's CSRF token in a header.
+    With `accept_encoding`, requests carry it as Accept-Encoding (`BROWSER_ENCODINGS`: as
+    Chromium sends); without, none, and answers come uncompressed."""
     require_wrk()
     with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as listing:
         for s in sessions:
@@ -380,6 +385,8 @@ def wrk(
     }
     if body is not None:
         env["BENCH_BODY"] = body
+    if accept_encoding is not None:
+        env["BENCH_ACCEPT_ENCODING"] = accept_encoding
     base = urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
     command = [
         "wrk",

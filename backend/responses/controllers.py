@@ -13,7 +13,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
 from backend.analysis.workspace.services import record_corrections
 from backend.audit.refusals import refused
@@ -31,6 +31,7 @@ from backend.responses.deps import (
     respondent_or_refusal,
 )
 from backend.responses.forms import LanguageChoice, SubmitForm
+from backend.responses.kept_page import PAGE_MARKER, keep, kept, page_key
 from backend.responses.schemas import ResponseStatus
 from backend.responses.services import last_save, receipt_reference, save_answers, submit
 from backend.rounds.services import InvitationRefused, open_invitation, peek_invitation
@@ -52,7 +53,7 @@ from backend.web.forms import FORM, read_form
 from backend.web.fragments import form_key
 from backend.web.language import set_request_language
 from backend.web.params import Injected
-from backend.web.render import redirect, render
+from backend.web.render import drawn, redirect, render
 
 
 def _question_views(
@@ -91,6 +92,39 @@ def _question_views(
             }
         )
     return views
+
+
+#: A questionnaire page (`RespondentController.section_page`).
+SECTION_TEMPLATE = "respond/section.html"
+
+
+def _section_context(
+    r: Respondent,
+    section_id: str,
+    form: dict[str, list[str]] | None,
+    errors: dict[str, Any],
+    revision: int,
+    conflict: str | None = None,
+    page_id: str = "",
+) -> dict[str, Any]:
+    """What `SECTION_TEMPLATE` is drawn from, besides the layout's (`web/render.render`)."""
+    section = r.section(section_id)
+    assert section is not None
+    shown = r.shown_sections()
+    position = [s.id for s in shown].index(section_id) + 1 if section in shown else 1
+    return {
+        "r": r,
+        "lang": r.lang,
+        "section": section,
+        "questions": _question_views(r, section_id, form, errors),
+        "errors": list(errors.values()),
+        "revision": revision,
+        "page_id": page_id,
+        "conflict": conflict,
+        "position": position,
+        "total": len(shown),
+        "previous": r.previous_section(section),
+    }
 
 
 #: Form fields that carry no answer.
@@ -171,8 +205,15 @@ class RespondentController(Controller):
     @get("/respond/section/{section_id:str}")
     async def section_page(
         self, request: Request[Any, Any, Any], section_id: FromPath[str], respondent: Injected[Respondent]
-    ) -> Template | Redirect:
+    ) -> Template | Redirect | Response[bytes]:
         r = respondent
+        # The page as drawn before from this very row, section, languages, person and token:
+        # the checks below read nothing else, so they came out the same then (a page is kept
+        # only after passing them). The statement that read the row ran all the same: it is the
+        # access check.
+        key = await page_key(request, r, section_id)
+        if key is not None and (page := kept(key)) is not None:
+            return page
         if not r.editable:
             return redirect("/respond/done" if r.response.status == ResponseStatus.SUBMITTED else "/respond")
         section = r.section(section_id)
@@ -181,7 +222,10 @@ class RespondentController(Controller):
         if section not in r.shown_sections():
             following = r.next_section(section)
             return redirect(f"/respond/section/{following.id}" if following else "/respond/check")
-        return await self._section(request, r, section_id, None, {}, revision=r.response.revision)
+        if key is None:
+            return await self._section(request, r, section_id, None, {}, revision=r.response.revision)
+        context = _section_context(r, section_id, None, {}, r.response.revision, page_id=PAGE_MARKER)
+        return keep(key, await drawn(request, SECTION_TEMPLATE, **context))
 
     async def _section(
         self,
@@ -195,29 +239,11 @@ class RespondentController(Controller):
         status_code: int = 200,
         page_id: str = "",
     ) -> Template:
-        section = r.section(section_id)
-        assert section is not None
-        shown = r.shown_sections()
-        position = [s.id for s in shown].index(section_id) + 1 if section in shown else 1
-        previous = r.previous_section(section)
-        return await render(
-            request,
-            "respond/section.html",
-            status_code=status_code,
-            r=r,
-            lang=r.lang,
-            section=section,
-            questions=_question_views(r, section_id, form, errors),
-            errors=list(errors.values()),
-            revision=revision,
-            # A new id for each page shown (not for one shown again with its errors): saves
-            # name the page they come from (`services.save_answers`).
-            page_id=page_id or secrets.token_urlsafe(16),
-            conflict=conflict,
-            position=position,
-            total=len(shown),
-            previous=previous,
-        )
+        # A new id for each page shown (not for one shown again with its errors): saves name
+        # the page they come from (`services.save_answers`).
+        page_id = page_id or secrets.token_urlsafe(16)
+        context = _section_context(r, section_id, form, errors, revision, conflict, page_id)
+        return await render(request, SECTION_TEMPLATE, status_code=status_code, **context)
 
     @post("/respond/section/{section_id:str}", dependencies={"respondent": Provide(respondent_or_refusal)})
     async def save_section(

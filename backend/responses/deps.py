@@ -45,6 +45,10 @@ class Respondent:
     survey: Survey
     response: ResponseRow
     lang: str
+    #: `rounds.services.context_fingerprint` of the row this request read, naming everything
+    #: the respondent's pages are drawn from in it; None when the response was only created
+    #: by this request (not in the row read), so nothing drawn now is kept.
+    fingerprint: bytes | None = None
     #: Which questions and sections the answers show, worked out once per request (the page
     #: asks several times) and again only if `response` is replaced.
     _visible: tuple[ResponseRow, set[str], list[Section]] | None = field(default=None, init=False, repr=False)
@@ -164,13 +168,14 @@ async def load_respondent(request: Request[Any, Any, Any]) -> Respondent:
         end_respondent_access(request)
         await refused(request, None, "link_ended", f"invitation:{invitation_id}")
         raise PermissionDeniedException(LINK_ENDED)
-    invitation, response = context
+    invitation, response, fingerprint = context
     survey = await load_version(invitation.version_id)
     lang = choose_language(request, survey, invitation.language)
     set_request_language(request, lang)  # the page's interface follows the questionnaire's language
     if response is None:  # the force's first page: its response starts now
         response = await get_or_create(invitation.round_id, invitation.force_id, lang)
-    return Respondent(invitation, survey, response, lang)
+        return Respondent(invitation, survey, response, lang)
+    return Respondent(invitation, survey, response, lang, fingerprint)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -473,14 +474,28 @@ async def invitation_context(invitation_id: int, link_hash: str) -> InvitationCo
     return None if row is None else msgspec.convert(row, InvitationContext)
 
 
-async def respondent_context(invitation_id: int, link_hash: str) -> tuple[InvitationContext, ResponseRow | None] | None:
+async def respondent_context(
+    invitation_id: int, link_hash: str
+) -> tuple[InvitationContext, ResponseRow | None, bytes] | None:
     """`invitation_context` and the force's response in the round (None until its first page
-    creates it), in one query."""
+    creates it), in one query; and a fingerprint of the row as read (`context_fingerprint`)."""
     row = await fetchrow(RESPONDENT_CONTEXT, invitation_id, link_hash)
     if row is None:
         return None
+    fingerprint = context_fingerprint(row)
     response = row.pop("response")
-    return msgspec.convert(row, InvitationContext), None if response is None else response_from_json(response)
+    context = msgspec.convert(row, InvitationContext)
+    return context, None if response is None else response_from_json(response), fingerprint
+
+
+def context_fingerprint(row: Mapping[str, object]) -> bytes:
+    """A digest of every column of a RESPONDENT_CONTEXT row (the response whole, as its JSON
+    text: revision, status, answers, who saved when): the same only for the same row, so a
+    page kept under it (`responses/kept_page.py`) is drawn from exactly what was read now.
+    The values' repr (the statement fixes the columns and their order) is unambiguous for
+    what the row holds (numbers, text, times, NULL); a digest rather than the values
+    themselves keeps keys small however long the answers."""
+    return hashlib.blake2b(repr(tuple(row.values())).encode(), digest_size=16).digest()
 
 
 async def replace_invitation(invitation_id: int, secret_key: str) -> int | None:

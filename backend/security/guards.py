@@ -19,6 +19,7 @@ from backend.security.bearer import BEARER_KEY
 from backend.security.rate_limits import address_of, bucket, count_attempt, current_wait
 from backend.security.roles import PERSON_KEY, Viewer
 from backend.settings import get_settings
+from backend.web import data_epoch
 
 #: The key in the request's state of the API token a request was authenticated with.
 TOKEN_KEY = "api_token"
@@ -49,9 +50,31 @@ async def load_viewer(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer 
     if BEARER_KEY in state:  # an /api/ request with a token: the token alone says who
         viewer = await _token_viewer(connection, state[BEARER_KEY])
     elif isinstance(person_id, int):
-        person = await active_person(person_id)
-        viewer = None if person is None else viewer_of(person)
+        viewer = await _session_viewer(person_id)
     state["viewer"] = viewer
+    return viewer
+
+
+#: The people signed-in sessions named, as loaded under the data epoch `_viewers_epoch`
+#: (`web/data_epoch.py`: any change to `person` but a sign-in's time moves it on, in every process).
+_viewers: dict[int, Viewer | None] = {}
+_viewers_epoch: int | None = None
+MAX_VIEWERS = 10_000
+
+
+async def _session_viewer(person_id: int) -> Viewer | None:
+    """The active person a session names (None: deactivated or gone), read once per data epoch."""
+    global _viewers_epoch
+    epoch = data_epoch.current()
+    if epoch is not None and epoch == _viewers_epoch and person_id in _viewers:
+        return _viewers[person_id]
+    person = await active_person(person_id)
+    viewer = None if person is None else viewer_of(person)
+    if data_epoch.still(epoch):
+        if _viewers_epoch != epoch or len(_viewers) >= MAX_VIEWERS:
+            _viewers.clear()
+            _viewers_epoch = epoch
+        _viewers[person_id] = viewer
     return viewer
 
 

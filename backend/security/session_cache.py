@@ -11,7 +11,8 @@ How it stays right:
   with the key for every delete, every change of a value and every expiry moved earlier (renewals,
   which move it later, do not: a cached value stays right), and '*' for TRUNCATE; notifications
   go out when the writing transaction commits, to every listening process;
-- each process listens on a connection of its own (`listening`, a Litestar lifespan); the cache
+- each process listens on a connection of its own (`pg_listen`, started by `listening`, a Litestar
+  lifespan); the cache
   is used only while that connection is up: before it is, after it drops (emptied at once) and
   in an app run without the lifespan (tests' bare ASGI transports), every read goes to PostgreSQL;
 - this process's own writes forget the key at once (`forget`), before the statement runs;
@@ -29,18 +30,13 @@ a sign-out in one process ends the session for the next request in another.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-import asyncpg
-
-log = logging.getLogger(__name__)
+from backend import pg_listen
 
 #: The channel the `key_value` trigger notifies, with the changed key ('*': all of them).
 CHANNEL = "key_value_changed"
@@ -49,7 +45,7 @@ TTL = 5.0
 #: Sessions kept per process, least recently used first out (some hundred bytes each).
 MAX_ENTRIES = 10_000
 #: Seconds between attempts to listen again after the connection dropped.
-RECONNECT_EVERY = 1.0
+RECONNECT_EVERY = pg_listen.RECONNECT_EVERY
 
 _entries: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
 #: Listening connections now up in this process (the cache is used only while there is one).
@@ -102,54 +98,24 @@ def forget(key: str | None = None) -> None:
         _entries.pop(key, None)
 
 
-def _notified(_connection: Any, _pid: int, _channel: str, payload: object) -> None:
-    forget(str(payload))
+def _up() -> None:
+    global _listeners
+    # Whatever was kept before this moment may have changed unseen.
+    forget()
+    _listeners += 1
+
+
+def _down() -> None:
+    global _listeners
+    _listeners -= 1
+    forget()
+
+
+pg_listen.subscribe(pg_listen.Subscriber(CHANNEL, forget, _up, _down))
 
 
 def listening(dsn: Callable[[], str]) -> Callable[[Any], AbstractAsyncContextManager[None]]:
-    """A Litestar lifespan that listens for changes to `key_value` while the app runs (and so
-    lets this process keep sessions it read); `dsn` gives the database to listen to."""
-
-    @contextlib.asynccontextmanager
-    async def lifespan(_: Any) -> AsyncIterator[None]:
-        task = asyncio.create_task(_listen_forever(dsn), name="session-cache-listener")
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    return lifespan
-
-
-async def _listen_forever(dsn: Callable[[], str]) -> None:
-    global _listeners
-    warned = False  # one warning until it listens again, not one a second
-    while True:
-        dropped = asyncio.Event()
-        connection = None
-        up = False
-        try:
-            connection = await asyncpg.connect(dsn())
-            connection.add_termination_listener(lambda _c, ended=dropped: ended.set())
-            await connection.add_listener(CHANNEL, _notified)
-            # Whatever was kept before this moment may have changed unseen.
-            forget()
-            _listeners += 1
-            up = True
-            warned = False
-            await dropped.wait()
-            log.warning("session cache: the listening connection dropped; reading sessions from the database")
-        except Exception as exc:  # whatever it was, sessions are read from the database meanwhile
-            if not warned:
-                log.warning("session cache: cannot listen (%s); reading sessions from the database", exc)
-                warned = True
-        finally:
-            if up:
-                _listeners -= 1
-                forget()
-            if connection is not None and not connection.is_closed():
-                with contextlib.suppress(Exception):
-                    await asyncio.shield(connection.close(timeout=2))
-        await asyncio.sleep(RECONNECT_EVERY)
+    """A Litestar lifespan that listens for changes to `key_value` (and every other channel of
+    `pg_listen`) while the app runs, and so lets this process keep sessions it read; `dsn` gives
+    the database to listen to."""
+    return pg_listen.listening(dsn)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +77,10 @@ def versioned_cache_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def accepted_encodings(header: str) -> set[str]:
-    """The content codings an Accept-Encoding header allows (a `q=0` refuses one)."""
+@lru_cache(maxsize=256)
+def accepted_encodings(header: str) -> frozenset[str]:
+    """The content codings an Accept-Encoding header allows (a `q=0` refuses one). Kept per
+    header: browsers send a handful of distinct ones, on every request."""
     accepted = set()
     for part in header.lower().split(","):
         coding, _, params = part.strip().partition(";")
@@ -89,7 +91,7 @@ def accepted_encodings(header: str) -> set[str]:
             refused = False
         if coding.strip() and not refused:
             accepted.add(coding.strip())
-    return accepted
+    return frozenset(accepted)
 
 
 @cache

@@ -9,7 +9,10 @@ signed-in person's name, the CSRF token of the sign-out and language forms, flas
 navigation) is drawn afresh at every request, so nothing of one person's request is kept.
 
 What a body depends on must all be in its key (the caller's job: `publication/page_cache.py`);
-entries are never shared between workers and never outlive the process.
+entries are never shared between workers and never outlive the process. One page is kept
+whole, layout included: the respondent's question page (`responses/kept_page.py`), under a key
+that names the person's request too (the session's CSRF token among it), so it is only ever
+served again to that session.
 """
 
 from __future__ import annotations

@@ -56,6 +56,18 @@ def render_part(request: Request[Any, Any, Any], template: str, language: Langua
 KEPT_MARKER = f"<!--kept-{secrets.token_hex(16)}-->"
 
 
+def _drawn_around(request: Request[Any, Any, Any], template: str, context: dict[str, Any], kept: bytes) -> bytes:
+    engine = request.app.template_engine
+    assert engine is not None
+    page = engine.get_template(template).render(**context)
+    # the last marker: the layout draws the person's name and flash messages before the
+    # content, and nothing of the person after it
+    head, marker, tail = page.rpartition(KEPT_MARKER)
+    if not marker:
+        raise RuntimeError(f"{template} does not show its kept body")
+    return b"".join((head.encode(), kept, tail.encode()))
+
+
 class AroundKept(Template):
     """A page drawn at this request around a part already drawn, encoded and kept: the template
     is given `body` (a marker), and the kept bytes are put where the marker is, so the kept
@@ -79,17 +91,10 @@ class AroundKept(Template):
         status_code: int | None = None,
         type_encoders: Any = None,
     ) -> ASGIResponse:
-        engine = request.app.template_engine
-        assert engine is not None and self.template_name is not None
-        page = engine.get_template(self.template_name).render(**self.create_template_context(request))
-        # the last marker: the layout draws the person's name and flash messages before the
-        # content, and nothing of the person after it
-        head, marker, tail = page.rpartition(KEPT_MARKER)
-        if not marker:
-            raise RuntimeError(f"{self.template_name} does not show its kept body")
+        assert self.template_name is not None
         return ASGIResponse(
             background=self.background or background,
-            body=b"".join((head.encode(), self.kept, tail.encode())),
+            body=_drawn_around(request, self.template_name, self.create_template_context(request), self.kept),
             cookies=self.cookies if cookies is None else itertools.chain(self.cookies, cookies),
             encoded_headers=encoded_headers,
             headers={**headers, **self.headers} if headers is not None else self.headers,
@@ -105,6 +110,21 @@ async def render_around(
     """As `render`, with `kept` (from `render_part`) where the template shows `body`."""
     page = await render(request, template, status_code, body=Markup(KEPT_MARKER), **context)  # noqa: S704
     return AroundKept(kept=kept, template_name=template, context=page.context, status_code=status_code)
+
+
+async def drawn_around(request: Request[Any, Any, Any], template: str, kept: bytes, **context: Any) -> bytes:
+    """`render_around`'s page as the bytes it sends (a page kept whole: `web/kept_responses.py`)."""
+    page = await render(request, template, body=Markup(KEPT_MARKER), **context)  # noqa: S704
+    return _drawn_around(request, template, page.create_template_context(request), kept)
+
+
+async def drawn(request: Request[Any, Any, Any], template: str, **context: Any) -> bytes:
+    """`render`'s page (status 200) as the bytes it sends, drawn now: for a page kept whole
+    (`responses/kept_page.py`), drawn exactly as its Template would be."""
+    page = await render(request, template, **context)
+    engine = request.app.template_engine
+    assert engine is not None
+    return engine.get_template(template).render(**page.create_template_context(request)).encode()
 
 
 #: The page of every refusal (`web/errors.py`, refused links).

@@ -10,9 +10,12 @@
 --   BENCH_BODY      a form-encoded body: requests are POSTs of it plus "&revision=N", with the
 --                   session's CSRF token as X-CSRFToken; N follows the "revision" of each JSON
 --                   answer (autosave). Unset: GETs.
+--   BENCH_ACCEPT_ENCODING  sent as Accept-Encoding (as browsers send "gzip, deflate, br, zstd");
+--                   unset: none, and the server answers uncompressed.
 
 local path = os.getenv("BENCH_PATH") or "/"
 local body = os.getenv("BENCH_BODY")
+local accept_encoding = os.getenv("BENCH_ACCEPT_ENCODING")
 local sessions = {}
 for line in io.lines(os.getenv("BENCH_SESSIONS")) do
    local cookie, csrf, revision = line:match("^([^\t]*)\t([^\t]*)\t(%d+)$")
@@ -39,6 +42,9 @@ local headers = {}
 function init(args)
    if cookie then
       headers["Cookie"] = cookie
+   end
+   if accept_encoding then
+      headers["Accept-Encoding"] = accept_encoding
    end
    if body then
       headers["Content-Type"] = "application/x-www-form-urlencoded"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,11 @@ from backend.publication import highlights, page_cache
 from backend.publication.deps import Published
 from backend.security.roles import Viewer
 from backend.settings import Settings
-from backend.web import fragments, kept_pages
+from backend.web import fragments, kept_pages, kept_responses
 from tests.factories import PARTNER_PASSWORD, STAFF_EMAIL, STAFF_PASSWORD, make_world, open_test_round, submit_random
 from tests.integration.conftest import csrf_token, post_form, sign_in
 from tests.integration.test_api_rounds import api_client
+from tests.integration.test_kept_responses import listening
 from tests.integration.test_practice import _published
 from tests.integration.test_publication import headers, published_round, staff_client
 
@@ -60,6 +62,19 @@ def _forget() -> None:
     fragments.clear()
     highlights.forget()
     kept_pages.clear()
+    kept_responses.clear()
+
+
+@pytest.fixture(autouse=True, params=["not listening", "listening"])
+async def whole_pages(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Each test twice: without and with this process listening to PostgreSQL, i.e. without and
+    with whole pages kept per person (`web/kept_responses.py`) in front of the kept bodies."""
+    _forget()
+    if request.param == "not listening":
+        yield
+        return
+    async with listening():
+        yield
 
 
 Client = httpx.AsyncClient
