@@ -16,6 +16,7 @@ from litestar.exceptions import PermissionDeniedException
 
 from backend.audit.refusals import refused
 from backend.i18n import N_, language_for, negotiate
+from backend.responses import context_cache
 from backend.responses.schemas import LastSave, ResponseRow, ResponseStatus
 from backend.responses.services import get_or_create
 from backend.rounds.schemas import InvitationContext, RoundStatus
@@ -49,6 +50,9 @@ class Respondent:
     #: the respondent's pages are drawn from in it; None when the response was only created
     #: by this request (not in the row read), so nothing drawn now is kept.
     fingerprint: bytes | None = None
+    #: the context as kept by this process (`context_cache`), when it came from there: a save
+    #: must then check the link in SQL and keep what it saved (`responses/api.py`, autosave)
+    kept: context_cache.Context | None = None
     #: Which questions and sections the answers show, worked out once per request (the page
     #: asks several times) and again only if `response` is replaced.
     _visible: tuple[ResponseRow, set[str], list[Section]] | None = field(default=None, init=False, repr=False)
@@ -162,20 +166,44 @@ async def load_respondent(request: Request[Any, Any, Any]) -> Respondent:
         await refused(request, None, "no_respondent_session")
         raise PermissionDeniedException(LINK_ENDED if ended else NO_LINK)
     # Sessions opened before links were recorded in them have no link hash: they end too.
-    # One query reads the invitation, its round and the response (`respondent_context`).
-    context = await respondent_context(invitation_id, link_hash) if isinstance(link_hash, str) else None
+    if not isinstance(link_hash, str):
+        context = None
+    elif (kept := _kept_context(request, invitation_id, link_hash)) is not None:
+        context = kept.read
+    else:
+        # One query reads the invitation, its round and the response (`respondent_context`);
+        # kept while nothing changes it, where this route may use what is kept.
+        seen = context_cache.token()
+        context = await respondent_context(invitation_id, link_hash)
+        if context is not None and context.response is not None and _may_keep(request):
+            context_cache.put(context_cache.Context(context, link_hash), seen)
     if context is None:
         end_respondent_access(request)
         await refused(request, None, "link_ended", f"invitation:{invitation_id}")
         raise PermissionDeniedException(LINK_ENDED)
-    invitation, response, fingerprint = context
+    invitation, response = context.invitation, context.response
     survey = await load_version(invitation.version_id)
     lang = choose_language(request, survey, invitation.language)
     set_request_language(request, lang)  # the page's interface follows the questionnaire's language
     if response is None:  # the force's first page: its response starts now
         response = await get_or_create(invitation.round_id, invitation.force_id, lang)
         return Respondent(invitation, survey, response, lang)
-    return Respondent(invitation, survey, response, lang, fingerprint)
+    return Respondent(invitation, survey, response, lang, context.fingerprint, kept)
+
+
+#: In a route's `opt`: its respondent may come from `context_cache` although it writes, because
+#: its writes check the link and the round in SQL themselves (autosave).
+KEPT_CONTEXT_WRITES = "kept_respondent_context"
+
+
+def _may_keep(request: Request[Any, Any, Any]) -> bool:
+    """Pages that only read may use a kept context; of the routes that write, only those whose
+    statements check the link themselves (`KEPT_CONTEXT_WRITES`)."""
+    return request.method == "GET" or bool(request.route_handler.opt.get(KEPT_CONTEXT_WRITES))
+
+
+def _kept_context(request: Request[Any, Any, Any], invitation_id: int, link_hash: str) -> context_cache.Context | None:
+    return context_cache.get(invitation_id, link_hash) if _may_keep(request) else None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,9 @@ VALUES ($1, $2, 'draft', 0, '{}'::jsonb, $3, now(), now()) ON CONFLICT (round, f
 #: final save ($7), if the last save came from this very page ($6: its autosave got there first);
 #: and write each answer it changed to the history (`answer_change`: before → after, who, when).
 #: `before` locks the row, so the values read as "before" are those this save replaces.
+#: Given an invitation and its link's hash ($8, $9), only while that link is usable and its round
+#: open (a respondent context kept per process: `context_cache`). Returns the row as saved and
+#: the md5 of its text, which the process keeps.
 SAVE_ANSWERS = """
 WITH before AS (SELECT id, answers FROM response WHERE id = $4 FOR UPDATE),
 saved AS (
@@ -34,7 +37,12 @@ saved AS (
         updated_at = now(), updated_by = $3, saved_by_page = $6
     FROM before
     WHERE r.id = before.id AND r.status = 'draft' AND (r.revision = $5 OR ($7 AND r.saved_by_page = $6))
-    RETURNING r.id, r.revision, r.answers AS after, before.answers AS before
+      AND ($8::int IS NULL OR EXISTS (
+          SELECT 1 FROM invitation i JOIN round d ON d.id = i.round
+          WHERE i.id = $8 AND i.token_hash = $9 AND i.revoked_at IS NULL AND i.expires_at > now()
+            AND d.status = 'open'))
+    RETURNING r.id, r.revision, r.answers AS after, before.answers AS before, to_jsonb(r) AS row,
+        md5(r::text) AS digest
 ),
 changes AS (
     INSERT INTO answer_change (response, question, old_value, new_value, person, changed_at, revision, saved)
@@ -42,7 +50,7 @@ changes AS (
     FROM saved s, (SELECT jsonb_object_keys($1::jsonb) AS key UNION SELECT unnest($2::text[])) k
     WHERE (s.before -> k.key) IS DISTINCT FROM (s.after -> k.key)
 )
-SELECT revision FROM saved"""
+SELECT revision, row, digest FROM saved"""
 
 #: A save refused because someone saved first: what it would have changed goes to the history
 #: too (`saved` false), so that nothing typed is lost; the same refused value twice in a row
@@ -122,6 +130,9 @@ class SaveResult:
     reason: str | None = None
     #: when not saved: the save that got there first
     last: LastSave | None = None
+    #: when saved: the response as saved, and the md5 of its row's text (`context_cache`)
+    row: ResponseRow | None = None
+    digest: str | None = None
 
 
 async def save_answers(
@@ -131,6 +142,7 @@ async def save_answers(
     person_id: int | None,
     page_id: str | None = None,
     final: bool = False,
+    link: tuple[int, str] | None = None,
 ) -> SaveResult:
     """Merge one page's answers (None clears) if nobody saved since `expected_revision`.
 
@@ -140,15 +152,31 @@ async def save_answers(
     submit button, which carries everything on the page) also goes through when the last save
     came from that same page, whose autosave reply it had not seen yet. Autosaves stay strict,
     so an older autosave arriving late never overwrites a newer save of its page.
+
+    With `link` (an invitation's id and its link's hash), the save also requires that link to
+    be usable and its round open; when it is refused, nothing more is read (`reason` "recheck"):
+    the caller asks the database again what the respondent may do.
     """
     to_set = {k: v for k, v in page.items() if v is not None}
     to_clear = [k for k, v in page.items() if v is None]
     token = page_id or None
+    invitation_id, link_hash = link if link is not None else (None, None)
     row = await fetchrow(
-        SAVE_ANSWERS, json.dumps(to_set), to_clear, person_id, response_id, expected_revision, token, final
+        SAVE_ANSWERS,
+        json.dumps(to_set),
+        to_clear,
+        person_id,
+        response_id,
+        expected_revision,
+        token,
+        final,
+        invitation_id,
+        link_hash,
     )
     if row is not None:
-        return SaveResult(True, row["revision"])
+        return SaveResult(True, row["revision"], row=response_from_json(row["row"]), digest=row["digest"])
+    if link is not None:
+        return SaveResult(False, expected_revision, "recheck")
     current = await last_save(response_id)
     reason = "submitted" if current.status == ResponseStatus.SUBMITTED else "conflict"
     if reason == "conflict":

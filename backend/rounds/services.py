@@ -86,10 +86,11 @@ _USABLE_LINK = " WHERE i.id = $1 AND i.token_hash = $2 AND i.revoked_at IS NULL 
 INVITATION_CONTEXT = _INVITATION + _USABLE_LINK
 #: What every respondent request reads, in one query: the invitation and its round as
 #: INVITATION_CONTEXT, and the force's response in the round as JSON (NULL before the first
-#: page has created it).
+#: page has created it), with the md5 of its row's text (as the `respondent_changed` trigger
+#: and the save compute it: responses/context_cache.py).
 RESPONDENT_CONTEXT = (
     _INVITATION_COLUMNS
-    + ", to_jsonb(x) AS response"
+    + ", to_jsonb(x) AS response, md5(x::text) AS response_digest"
     + _INVITATION_FROM
     + " LEFT JOIN response x ON x.round = i.round AND x.force = i.force"
     + _USABLE_LINK
@@ -474,28 +475,51 @@ async def invitation_context(invitation_id: int, link_hash: str) -> InvitationCo
     return None if row is None else msgspec.convert(row, InvitationContext)
 
 
-async def respondent_context(
-    invitation_id: int, link_hash: str
-) -> tuple[InvitationContext, ResponseRow | None, bytes] | None:
+@dataclass(frozen=True)
+class ReadContext:
+    """A RESPONDENT_CONTEXT row, read."""
+
+    invitation: InvitationContext
+    #: None until the force's first page creates it
+    response: ResponseRow | None
+    #: md5 of the response row's text (None with no response)
+    response_digest: str | None
+    #: `invitation_fingerprint` of the invitation's columns
+    invitation_part: bytes
+    expires_at: datetime
+
+    @property
+    def fingerprint(self) -> bytes:
+        return context_fingerprint(self.invitation_part, self.response_digest or "")
+
+
+async def respondent_context(invitation_id: int, link_hash: str) -> ReadContext | None:
     """`invitation_context` and the force's response in the round (None until its first page
-    creates it), in one query; and a fingerprint of the row as read (`context_fingerprint`)."""
+    creates it), in one query; with what names the row (`context_fingerprint`)."""
     row = await fetchrow(RESPONDENT_CONTEXT, invitation_id, link_hash)
     if row is None:
         return None
-    fingerprint = context_fingerprint(row)
     response = row.pop("response")
-    context = msgspec.convert(row, InvitationContext)
-    return context, None if response is None else response_from_json(response), fingerprint
+    digest = row.pop("response_digest")
+    expires_at = row["expires_at"]
+    invitation_part = hashlib.blake2b(repr(tuple(row.values())).encode(), digest_size=16).digest()
+    return ReadContext(
+        msgspec.convert(row, InvitationContext),
+        None if response is None else response_from_json(response),
+        digest,
+        invitation_part,
+        expires_at,
+    )
 
 
-def context_fingerprint(row: Mapping[str, object]) -> bytes:
-    """A digest of every column of a RESPONDENT_CONTEXT row (the response whole, as its JSON
-    text: revision, status, answers, who saved when): the same only for the same row, so a
-    page kept under it (`responses/kept_page.py`) is drawn from exactly what was read now.
-    The values' repr (the statement fixes the columns and their order) is unambiguous for
-    what the row holds (numbers, text, times, NULL); a digest rather than the values
-    themselves keeps keys small however long the answers."""
-    return hashlib.blake2b(repr(tuple(row.values())).encode(), digest_size=16).digest()
+def context_fingerprint(invitation_part: bytes, response_digest: str) -> bytes:
+    """What names a respondent's context: a digest of the invitation's columns as read (the
+    link, its round's status and title, the force's and person's names, the questionnaire's
+    version: `invitation_part`) and of the response row (`response_digest`, md5 of its text:
+    revision, status, answers, who saved when). The same only for the same context, so a page
+    kept under it (`responses/kept_page.py`) is drawn from exactly what is current; a digest
+    rather than the values keeps keys small however long the answers."""
+    return hashlib.blake2b(invitation_part + response_digest.encode(), digest_size=16).digest()
 
 
 async def replace_invitation(invitation_id: int, secret_key: str) -> int | None:
