@@ -62,6 +62,7 @@ from backend.registry.api import ImportApiController, RegistryForceApiController
 from backend.registry.staff import RegistryController
 from backend.responses.api import AutosaveController
 from backend.responses.controllers import RespondentController
+from backend.responses.deps import forget_on_writes
 from backend.responses.staff import StaffResponseController
 from backend.responses.staff_api import StaffResponseApiController
 from backend.responses.team_api import TeamApiController
@@ -259,7 +260,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # responses the app-level exception handler makes from middleware errors.
         # A request that may have written moves the data epoch on as it answers, so that the
         # page after it is never one kept from before (web/data_epoch.py).
-        before_send=[security_headers_hook(settings.served_over_https), moved_on_by_writes],
+        # The same for the respondent's context kept per process (responses/context_cache.py).
+        before_send=[security_headers_hook(settings.served_over_https), moved_on_by_writes, forget_on_writes],
         middleware=[
             allowed_hosts_middleware(settings),  # first: a foreign Host costs no database query
             proxy_headers_middleware(settings),  # the client's address, for the rate limits

@@ -9,7 +9,7 @@ import io
 import json
 import logging
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -226,3 +226,26 @@ def transaction() -> PostgresTransaction:
 def json_value(value: Any) -> Any:
     """A JSONB column's value: the engine hands JSONB back as text, decoded here (once)."""
     return json.loads(value) if isinstance(value, str) else value
+
+
+def ddl_migration(
+    migration_id: str, app_name: str, description: str, forwards: Sequence[str], backwards: Sequence[str]
+) -> Any:
+    """A Piccolo migration of hand-written DDL (triggers, functions, indexes Piccolo cannot
+    write): `forwards` run in order, and `backwards` to undo them. A migration module's
+    `forwards()` returns it."""
+    from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+    manager = MigrationManager(migration_id=migration_id, app_name=app_name, description=description)
+
+    async def run() -> None:
+        for statement in forwards:
+            await DB.run_ddl(statement)
+
+    async def run_backwards() -> None:
+        for statement in backwards:
+            await DB.run_ddl(statement)
+
+    manager.add_raw(run)
+    manager.add_raw_backwards(run_backwards)
+    return manager

@@ -6,7 +6,7 @@ Why: that statement is the whole cost of a question page served from what is kep
 autosave (docs/performance.md, "Respondent pages").
 
 How it stays right (the same scheme as `security/session_cache.py`):
-- triggers (responses migration 2026-12-04T10:00) notify `respondent_changed` on every committed
+- triggers (web migration 2026-12-04T10:00) notify `respondent_changed` on every committed
   change: `response:<id>:<digest>` for a response (the digest is md5 of the row's text, as
   `RESPONDENT_CONTEXT` and the save also read it), `invitation:<id>` for an invitation, `*` for a
   round, a force, a person (sign-in times aside), a truncation;

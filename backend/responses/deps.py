@@ -13,6 +13,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.exceptions import PermissionDeniedException
+from litestar.types import Message, Scope
 
 from backend.audit.refusals import refused
 from backend.i18n import N_, language_for, negotiate
@@ -200,6 +201,22 @@ def _may_keep(request: Request[Any, Any, Any]) -> bool:
     """Pages that only read may use a kept context; of the routes that write, only those whose
     statements check the link themselves (`KEPT_CONTEXT_WRITES`)."""
     return request.method == "GET" or bool(request.route_handler.opt.get(KEPT_CONTEXT_WRITES))
+
+
+async def forget_on_writes(message: Message, scope: Scope) -> None:
+    """A before-send hook: a respondent's request that may have written (a page's save, a
+    submission, a language choice…) forgets the context this process kept for its invitation as
+    it answers, so that the page after it never shows the state before it (the notification of
+    its change may not have arrived yet). Autosave keeps what it saved itself."""
+    if message["type"] != "http.response.start" or scope.get("method", "GET") in ("GET", "HEAD", "OPTIONS"):
+        return
+    handler = scope.get("route_handler")
+    if handler is not None and handler.opt.get(KEPT_CONTEXT_WRITES):
+        return
+    session = scope.get("session")
+    invitation_id = session.get(INVITATION_KEY) if isinstance(session, dict) else None
+    if isinstance(invitation_id, int):
+        context_cache.forget(invitation_id)
 
 
 def _kept_context(request: Request[Any, Any, Any], invitation_id: int, link_hash: str) -> context_cache.Context | None:

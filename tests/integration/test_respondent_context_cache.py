@@ -7,8 +7,7 @@ SQL, so even a context that missed its notification lets no save through."""
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from backend.settings import Settings
 from backend.web import kept_pages
 from tests.factories import make_world, open_test_round
 from tests.integration.conftest import csrf_token
-from tests.integration.test_kept_responses import listening
+from tests.integration.test_kept_responses import _elsewhere, _eventually, listening
 from tests.integration.test_respondent_kept_page import PAGE, _checked_size, _load, _page_id
 from tests.integration.test_responses import revision_of, start_respondent
 
@@ -42,21 +41,6 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     with monkeypatch.context() as m:
         m.setattr(deps, "respondent_context", counted)
         yield seen
-
-
-async def _eventually(check: Callable[[], bool], seconds: float = 3.0) -> None:
-    start = time.monotonic()
-    while not check():
-        assert time.monotonic() - start < seconds, "not within the time allowed"
-        await asyncio.sleep(0.005)
-
-
-async def _elsewhere(sql: str, *args: Any) -> None:
-    connection = await asyncpg.connect(current_dsn())
-    try:
-        await connection.execute(sql, *args)
-    finally:
-        await connection.close()
 
 
 async def _autosave(client: httpx.AsyncClient, page: str, size: str, revision: str | None = None) -> httpx.Response:
@@ -177,3 +161,27 @@ async def test_nothing_is_kept_while_not_listening(app: Litestar, settings: Sett
         await _load(client)
         assert not context_cache.active()
         assert context_cache._entries == {}
+
+
+async def test_the_page_after_a_save_here_shows_it_without_waiting_for_the_notification(
+    respondent: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page's own save (not an autosave) forgets what this process kept of the context as it
+    answers: the next page shows the save even before, or without, its notification."""
+    client, _ = respondent
+    page = await _load(client)
+    await _load(client)  # kept
+    monkeypatch.setattr(context_cache, "_notified", lambda _payload: None)
+    saved = await client.post(
+        PAGE,
+        data={
+            "size_band": "20000_plus",
+            "revision": revision_of(page),
+            "page": _page_id(page),
+            "action": "draft",
+            "_csrf_token": csrf_token(page),
+        },
+    )
+    assert saved.status_code == 303, saved.text
+    shown = await _load(client)
+    assert _checked_size(shown) == ["20000_plus"] and revision_of(shown) == "1"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from backend.demo.answers import random_answers
-from backend.surveys.answers.checks import check_all, read_page, visible_answers
+from backend.surveys.answers.checks import _walk, check_all, read_page, visible_answers
 from backend.surveys.answers.forms import answer_to_form, form_to_answer
 from backend.surveys.answers.numbers import parse_number
 from backend.surveys.format.files import load_file, load_text
@@ -165,6 +165,20 @@ def test_random_answers_to_shipped_questionnaires_are_valid(name: str) -> None:
         answers = random_answers(survey, random.Random(seed))
         assert check_all(survey, answers, lang="en") == [], seed
         assert visible_answers(survey, answers) == answers
+
+
+@pytest.mark.parametrize("name", ["drug-market-practice.yaml", "force-profile.yaml"])
+def test_a_page_is_checked_by_the_sections_up_to_it_as_by_the_whole_walk(name: str) -> None:
+    """`read_page` walks the visibility only up to its own section: for every section, which of
+    its questions are shown is the same as by walking the whole questionnaire."""
+    survey = load_file(SURVEYS / name).survey
+    assert survey is not None
+    for seed in range(30):
+        answers = random_answers(survey, random.Random(seed))
+        whole = _walk(survey, answers)[0]
+        for section in survey.sections:
+            ids = {q.id for q in section.questions}
+            assert _walk(survey, answers, until=section)[0] & ids == whole & ids, (seed, section.id)
 
 
 @pytest.mark.parametrize(

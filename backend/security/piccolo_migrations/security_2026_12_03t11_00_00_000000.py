@@ -1,5 +1,4 @@
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from backend.database import ddl_migration
 
 ID = "2026-12-03T11:00:00:000000"
 VERSION = "1.38.0"
@@ -45,16 +44,4 @@ BACKWARDS = (
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="security", description=DESCRIPTION)
-
-    async def run():
-        for statement in FORWARDS:
-            await engine_finder().run_ddl(statement)
-
-    async def run_backwards():
-        for statement in BACKWARDS:
-            await engine_finder().run_ddl(statement)
-
-    manager.add_raw(run)
-    manager.add_raw_backwards(run_backwards)
-    return manager
+    return ddl_migration(ID, "security", DESCRIPTION, FORWARDS, BACKWARDS)
