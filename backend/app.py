@@ -18,7 +18,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
-from backend import __version__
+from backend import __version__, pg_listen
 from backend.analysis.workspace.api import AnalysisApiController
 from backend.analysis.workspace.staff import StaffAnalysisController
 from backend.audit.api import AuditApiController
@@ -83,7 +83,6 @@ from backend.security.hosts import allowed_hosts_middleware
 from backend.security.logs import logging_config
 from backend.security.proxies import proxy_headers_middleware
 from backend.security.rate_limits import rate_limit_middleware
-from backend.security.session_cache import listening as session_cache_listening
 from backend.security.sessions import session_config
 from backend.security.store import PostgresStore, expired_purge_lifespan
 from backend.settings import REPO_ROOT, Settings, get_settings
@@ -253,7 +252,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             expired_purge_lifespan(settings.session_purge_interval),
             # Sessions read are kept a few seconds per process, and partner pages while nothing
             # they are drawn from changes, while it hears of every change (pg_listen.py).
-            session_cache_listening(current_dsn),
+            pg_listen.listening(current_dsn),
         ],
         stores={"sessions": PostgresStore("sessions")},
         # Headers go on in a before_send hook: it also sees the router's 404/405 and the

@@ -104,7 +104,7 @@ class AutosaveController(Controller):
         r = respondent
         # When the respondent's context came from what this process keeps (`context_cache`),
         # the save checks the link and the round itself, and what it saved is kept in turn.
-        answer = await _autosave(r, section_id, data, context_cache.token() if r.kept else None)
+        answer = await _autosave(r, section_id, data)
         if answer is not None:
             return answer
         # Refused by the link's check, or by the revision: ask the database what holds now
@@ -115,12 +115,10 @@ class AutosaveController(Controller):
         return again
 
 
-async def _autosave(
-    r: Respondent, section_id: str, data: FormFields, seen: int | None = None
-) -> Response[AutosaveResult] | None:
-    """The autosave of `r`'s page; with `seen` (`context_cache.token()` before it), `r` came from
-    what this process keeps: the link is checked in the save, and what it saved is kept. None:
-    the save was refused and the database must be asked again why (`save_answers`' "recheck")."""
+async def _autosave(r: Respondent, section_id: str, data: FormFields) -> Response[AutosaveResult] | None:
+    """The autosave of `r`'s page. Where `r` came from what this process keeps (`r.kept`), the
+    link is checked in the save, and what it saved is kept. None: the save was refused and the
+    database must be asked again why (`save_answers`' "recheck")."""
     section = r.section(section_id)
     if section is None:
         raise NotFoundException()
@@ -133,7 +131,8 @@ async def _autosave(
         errors = [FieldError(e.field, e.message) for e in result.errors]
         return _result(422, AutosaveResult(False, r.response.revision, "invalid", errors))
     page_id = page_field(form)
-    link = None if r.kept is None or seen is None else (r.invitation.id, r.kept.link_hash)
+    link = None if r.kept is None else (r.invitation.id, r.kept.link_hash)
+    seen = context_cache.token()  # before the save: what it saved is kept only if nothing moved since
     # Strict about the revision, unlike the page's own final save: an autosave that arrives
     # late must not overwrite a newer save of its page.
     saved = await save_answers(r.response.id, revision, result.answers, r.invitation.person_id, page_id, link=link)
@@ -144,6 +143,6 @@ async def _autosave(
         if saved.reason == "conflict" and saved.last is not None:
             message = r.conflict_message(saved.last, page_id)
         return _result(409, AutosaveResult(False, saved.revision, saved.reason, message=message))  # type: ignore[arg-type]
-    if r.kept is not None and seen is not None and saved.row is not None and saved.digest is not None:
+    if r.kept is not None and saved.row is not None and saved.digest is not None:
         context_cache.put(r.kept.saved(saved.row, saved.digest), seen)
     return _result(200, AutosaveResult(True, saved.revision))

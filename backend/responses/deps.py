@@ -25,6 +25,7 @@ from backend.rounds.services import respondent_context
 from backend.security.roles import INVITATION_KEY, LINK_KEY
 from backend.surveys import Answers, Section, Survey, evaluate, section_status, visibility
 from backend.surveys.services import load_version
+from backend.web.data_epoch import answering_a_write
 from backend.web.language import CHOSEN_LANGUAGE_KEY, set_request_language
 from backend.web.params import form_int
 
@@ -208,7 +209,7 @@ async def forget_on_writes(message: Message, scope: Scope) -> None:
     submission, a language choice…) forgets the context this process kept for its invitation as
     it answers, so that the page after it never shows the state before it (the notification of
     its change may not have arrived yet). Autosave keeps what it saved itself."""
-    if message["type"] != "http.response.start" or scope.get("method", "GET") in ("GET", "HEAD", "OPTIONS"):
+    if not answering_a_write(message, scope):
         return
     handler = scope.get("route_handler")
     if handler is not None and handler.opt.get(KEPT_CONTEXT_WRITES):

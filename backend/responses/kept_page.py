@@ -29,12 +29,11 @@ from typing import Any
 from litestar import Request
 from litestar.enums import MediaType
 from litestar.response import Response
-from litestar.utils.empty import value_or_default
-from litestar.utils.scope.state import ScopeState
 
 from backend.responses.deps import Respondent
 from backend.security.guards import load_viewer
 from backend.web import kept_pages
+from backend.web.kept_responses import flashes_waiting, form_token
 from backend.web.language import request_language
 
 #: First item of every key here, apart from other pages kept in `web/kept_pages.py`.
@@ -43,17 +42,12 @@ ROUTE = "respond.section"
 #: it as it is and nobody's text can hold it (it is never sent: `sent` replaces it).
 PAGE_MARKER = "pgid" + secrets.token_hex(16)
 _MARKER = PAGE_MARKER.encode()
-#: The flash messages' session key (Litestar's FlashPlugin): `base.html` shows them once.
-FLASHES = "_messages"
 
 
 async def page_key(request: Request[Any, Any, Any], r: Respondent, section_id: str) -> Hashable | None:
     """Everything this request's question page is drawn from; None when it may be neither kept
     nor served from what is kept."""
-    if r.fingerprint is None:
-        return None
-    session = request.scope.get("session")
-    if isinstance(session, dict) and session.get(FLASHES):
+    if r.fingerprint is None or flashes_waiting(request):
         return None
     url = request.url
     return (
@@ -67,11 +61,6 @@ async def page_key(request: Request[Any, Any, Any], r: Respondent, section_id: s
         url.query,
         form_token(request),
     )
-
-
-def form_token(request: Request[Any, Any, Any]) -> str:
-    """The CSRF token the page's forms carry (as the Template draws it)."""
-    return value_or_default(ScopeState.from_scope(request.scope).csrf_token, "")
 
 
 def kept(key: Hashable) -> Response[bytes] | None:

@@ -17,13 +17,12 @@ from backend.partners.services import active_person
 from backend.security.api_tokens import TokenScope, use_token
 from backend.security.bearer import BEARER_KEY
 from backend.security.rate_limits import address_of, bucket, count_attempt, current_wait
-from backend.security.roles import PERSON_KEY, Viewer
+from backend.security.roles import PERSON_KEY, SAFE_METHODS, Viewer
 from backend.settings import get_settings
 from backend.web import data_epoch
 
 #: The key in the request's state of the API token a request was authenticated with.
 TOKEN_KEY = "api_token"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BAD_TOKEN = N_("This API token is not valid: it may be mistyped, revoked or expired.")
 READ_ONLY_TOKEN = N_("This API token can only read: use a token with the write scope.")
 

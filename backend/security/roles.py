@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+#: Methods that read only: a request with any other may write.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 class Role(StrEnum):
     """What a person is: project staff (administrators and analysts) or a contact at a partner

@@ -11,8 +11,8 @@ How it stays right:
   with the key for every delete, every change of a value and every expiry moved earlier (renewals,
   which move it later, do not: a cached value stays right), and '*' for TRUNCATE; notifications
   go out when the writing transaction commits, to every listening process;
-- each process listens on a connection of its own (`pg_listen`, started by `listening`, a Litestar
-  lifespan); the cache
+- each process listens on a connection of its own (`pg_listen.listening`, a Litestar lifespan);
+  the cache
   is used only while that connection is up: before it is, after it drops (emptied at once) and
   in an app run without the lifespan (tests' bare ASGI transports), every read goes to PostgreSQL;
 - this process's own writes forget the key at once (`forget`), before the statement runs;
@@ -32,9 +32,6 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
-from typing import Any
 
 from backend import pg_listen
 
@@ -44,8 +41,6 @@ CHANNEL = "key_value_changed"
 TTL = 5.0
 #: Sessions kept per process, least recently used first out (some hundred bytes each).
 MAX_ENTRIES = 10_000
-#: Seconds between attempts to listen again after the connection dropped.
-RECONNECT_EVERY = pg_listen.RECONNECT_EVERY
 
 _entries: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
 #: Listening connections now up in this process (the cache is used only while there is one).
@@ -112,10 +107,3 @@ def _down() -> None:
 
 
 pg_listen.subscribe(pg_listen.Subscriber(CHANNEL, forget, _up, _down))
-
-
-def listening(dsn: Callable[[], str]) -> Callable[[Any], AbstractAsyncContextManager[None]]:
-    """A Litestar lifespan that listens for changes to `key_value` (and every other channel of
-    `pg_listen`) while the app runs, and so lets this process keep sessions it read; `dsn` gives
-    the database to listen to."""
-    return pg_listen.listening(dsn)

@@ -28,10 +28,10 @@ from __future__ import annotations
 from litestar.types import Message, Scope
 
 from backend import pg_listen
+from backend.security.roles import SAFE_METHODS
 
 #: The channel of the `page_data_changed` triggers (the payload names the table).
 CHANNEL = "page_data_changed"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _epoch = 0
 _listening = 0
@@ -68,7 +68,13 @@ def _down() -> None:
 pg_listen.subscribe(pg_listen.Subscriber(CHANNEL, move_on, _up, _down))
 
 
+def answering_a_write(message: Message, scope: Scope) -> bool:
+    """Whether `message` starts the answer to a request that may have written (any method but
+    GET, HEAD, OPTIONS): what a before-send hook that forgets kept data asks."""
+    return message["type"] == "http.response.start" and scope.get("method", "GET") not in SAFE_METHODS
+
+
 async def moved_on_by_writes(message: Message, scope: Scope) -> None:
     """A before-send hook: a request that may have written moves the epoch on as it answers."""
-    if message["type"] == "http.response.start" and scope.get("method", "GET") not in SAFE_METHODS:
+    if answering_a_write(message, scope):
         move_on()

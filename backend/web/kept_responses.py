@@ -42,7 +42,7 @@ from backend.web.assets import accepted_encodings
 TTL = 300.0
 #: Bytes of pages kept per process (uncompressed and gzip together).
 MAX_BYTES = 32 * 1024 * 1024
-#: The flash messages' session key (Litestar's FlashPlugin).
+#: The flash messages' session key (Litestar's FlashPlugin): `base.html` shows them once.
 FLASHES = "_messages"
 #: gzip's level, as the app's compression middleware's: level 9 took a third longer on the
 #: dashboard's 256 KB for 0.5% fewer bytes.
@@ -75,16 +75,26 @@ class Slot:
     epoch: int
 
 
+def flashes_waiting(request: Request[Any, Any, Any]) -> bool:
+    """Whether flash messages wait in the session: a page drawn now shows them, once, so it is
+    neither kept nor served from what is kept (here and `responses/kept_page.py`)."""
+    session = request.scope.get("session")
+    return isinstance(session, dict) and bool(session.get(FLASHES))
+
+
+def form_token(request: Request[Any, Any, Any]) -> str | None:
+    """The CSRF token this request's page carries in its forms (as the Template draws it)."""
+    token = ScopeState.from_scope(request.scope).csrf_token
+    return token if isinstance(token, str) else None
+
+
 def slot(request: Request[Any, Any, Any], route: str, viewer: Viewer, language: Language) -> Slot | None:
     """The key of this request's page, or None when it may not be kept or served from what is kept."""
     epoch = data_epoch.current()
-    if epoch is None or request.method != "GET":
+    if epoch is None or request.method != "GET" or flashes_waiting(request):
         return None
-    session = request.scope.get("session")
-    if isinstance(session, dict) and session.get(FLASHES):
-        return None
-    token = ScopeState.from_scope(request.scope).csrf_token
-    if not isinstance(token, str):
+    token = form_token(request)
+    if token is None:
         return None
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return Slot((route, path, viewer, language.code, token, epoch), epoch)
@@ -96,7 +106,7 @@ def get(place: Slot | None) -> KeptPage | None:
     found = _KEPT.get(place.key)
     if found is None:
         return None
-    if found.until <= time.monotonic() or not data_epoch.still(place.epoch):
+    if found.until <= time.monotonic():
         _forget(place.key)
         return None
     _KEPT.move_to_end(place.key)

@@ -3,19 +3,54 @@ connection pool), over httpx's ASGI transport, against the session's real databa
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
+from backend import pg_listen
 from backend.app import create_app
+from backend.database import current_dsn
 from backend.piccolo_conf import DB
+from backend.responses import context_cache
+from backend.security import session_cache
 from backend.settings import Settings
+from backend.web import data_epoch
 from tests.conftest import truncate_all
 
 SECRET = "test-secret-key-0123456789abcdef"
+
+
+def _every_cache_listening() -> bool:
+    return session_cache.active() and data_epoch.current() is not None and context_cache.active()
+
+
+@asynccontextmanager
+async def listening() -> AsyncIterator[None]:
+    """This process listening to PostgreSQL (`pg_listen`, as the app's lifespan does) until the
+    block ends: every cache that follows notifications (sessions, the data epoch, respondents'
+    contexts) is in use meanwhile, and none after."""
+    async with pg_listen.listening(current_dsn)(None):
+        deadline = time.monotonic() + 10
+        while not _every_cache_listening():
+            assert time.monotonic() < deadline, "the listener did not connect"
+            await asyncio.sleep(0.01)
+        yield
+    assert not session_cache.active() and data_epoch.current() is None and not context_cache.active()
+
+
+async def eventually(check: Callable[[], bool], seconds: float) -> float:
+    """Seconds until `check()` holds (fails after `seconds`)."""
+    start = time.monotonic()
+    while not check():
+        assert time.monotonic() - start < seconds, "not within the time allowed"
+        await asyncio.sleep(0.001)
+    return time.monotonic() - start
 
 
 @pytest.fixture

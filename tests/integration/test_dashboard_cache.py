@@ -24,9 +24,8 @@ from backend.security.roles import Viewer
 from backend.settings import Settings
 from backend.web import fragments, kept_pages, kept_responses
 from tests.factories import PARTNER_PASSWORD, STAFF_EMAIL, STAFF_PASSWORD, make_world, open_test_round, submit_random
-from tests.integration.conftest import csrf_token, post_form, sign_in
+from tests.integration.conftest import csrf_token, listening, post_form, sign_in
 from tests.integration.test_api_rounds import api_client
-from tests.integration.test_kept_responses import listening
 from tests.integration.test_practice import _published
 from tests.integration.test_publication import headers, published_round, staff_client
 

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,27 +25,8 @@ from backend.security import guards
 from backend.settings import Settings
 from backend.web import data_epoch, kept_pages, kept_responses
 from tests.factories import PARTNER_PASSWORD, make_world
-from tests.integration.conftest import csrf_token, post_form, sign_in
+from tests.integration.conftest import csrf_token, eventually, listening, post_form, sign_in
 from tests.integration.test_publication import published_round, staff_client
-
-
-@asynccontextmanager
-async def listening() -> AsyncIterator[None]:
-    """This process listening to PostgreSQL (as the app's lifespan does), until the block ends."""
-    async with pg_listen.listening(current_dsn)(None):
-        deadline = time.monotonic() + 10
-        while data_epoch.current() is None:
-            assert time.monotonic() < deadline, "the listener did not connect"
-            await asyncio.sleep(0.01)
-        yield
-    assert data_epoch.current() is None
-
-
-async def _eventually(check: Callable[[], bool], seconds: float = 3.0) -> None:
-    start = time.monotonic()
-    while not check():
-        assert time.monotonic() - start < seconds, "not within the time allowed"
-        await asyncio.sleep(0.005)
 
 
 async def _elsewhere(sql: str, *args: Any) -> None:
@@ -107,7 +85,7 @@ async def test_a_page_is_served_again_without_a_statement_until_its_data_changes
         # anew, once the notification has arrived.
         before = data_epoch.current()
         await _elsewhere("UPDATE person SET name = 'Renamed Contact' WHERE email = $1", world.partner_emails[0])
-        await _eventually(lambda: data_epoch.current() != before)
+        await eventually(lambda: data_epoch.current() != before, seconds=3.0)
         renamed = (await a.get(page)).text
         assert "Renamed Contact" in renamed
 
@@ -121,7 +99,7 @@ async def test_a_page_is_served_again_without_a_statement_until_its_data_changes
             round_id,
             world.force_ids[0],
         )
-        await _eventually(lambda: data_epoch.current() != before)
+        await eventually(lambda: data_epoch.current() != before, seconds=3.0)
         assert (await a.get(page)).text != kept
 
         # A sign-in's time and a draft being saved move nothing on: what is kept stays in use.
@@ -135,7 +113,7 @@ async def test_a_page_is_served_again_without_a_statement_until_its_data_changes
         # the page were kept.
         await a.get(page)
         await _elsewhere("UPDATE person SET active = false WHERE email = $1", world.partner_emails[0])
-        await _eventually(lambda: data_epoch.current() != before)
+        await eventually(lambda: data_epoch.current() != before, seconds=3.0)
         refused = await a.get(page, follow_redirects=False)
         assert refused.status_code in (302, 303, 401), refused.status_code
         assert "sign-in" in refused.headers.get("location", "")
@@ -212,7 +190,7 @@ async def test_listening_drops_stop_the_use_of_kept_pages(
             )
         finally:
             await killer.close()
-        await _eventually(lambda: data_epoch.current() is None)
+        await eventually(lambda: data_epoch.current() is None, seconds=3.0)
         reads: list[int] = []
         real = controllers.provide_published
 
@@ -224,4 +202,4 @@ async def test_listening_drops_stop_the_use_of_kept_pages(
         await a.get(page)
         await a.get(page)
         assert reads == [1, 1]  # drawn from the database each time
-        await _eventually(lambda: data_epoch.current() is not None, seconds=pg_listen.RECONNECT_EVERY + 5)
+        await eventually(lambda: data_epoch.current() is not None, seconds=pg_listen.RECONNECT_EVERY + 5)

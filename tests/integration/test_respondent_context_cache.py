@@ -22,8 +22,8 @@ from backend.responses import context_cache, deps
 from backend.settings import Settings
 from backend.web import kept_pages
 from tests.factories import make_world, open_test_round
-from tests.integration.conftest import csrf_token
-from tests.integration.test_kept_responses import _elsewhere, _eventually, listening
+from tests.integration.conftest import csrf_token, eventually, listening
+from tests.integration.test_kept_responses import _elsewhere
 from tests.integration.test_respondent_kept_page import PAGE, _checked_size, _load, _page_id
 from tests.integration.test_responses import revision_of, start_respondent
 
@@ -97,7 +97,7 @@ async def test_a_change_by_another_connection_shows_at_the_next_request(
            WHERE round = $1""",
         round_id,
     )
-    await _eventually(lambda: context_cache.token() != before)
+    await eventually(lambda: context_cache.token() != before, seconds=3.0)
     shown = await _load(client)
     assert _checked_size(shown) == ["20000_plus"] and revision_of(shown) == "1"
     # A save on the page shown before is a conflict, as without the cache.
@@ -111,14 +111,14 @@ async def test_a_revoked_link_or_a_closed_round_is_heard(respondent: Any) -> Non
     page = await _load(client)
     before = context_cache.token()
     await _elsewhere("UPDATE round SET status = 'closed' WHERE id = $1", round_id)
-    await _eventually(lambda: context_cache.token() != before)
+    await eventually(lambda: context_cache.token() != before, seconds=3.0)
     closed = await _autosave(client, page, "under_1000")
     assert closed.status_code == 409 and closed.json()["reason"] == "closed"
     await _elsewhere("UPDATE round SET status = 'open' WHERE id = $1", round_id)
     page = await _load(client)
     before = context_cache.token()
     await _elsewhere("UPDATE invitation SET revoked_at = now() WHERE round = $1", round_id)
-    await _eventually(lambda: context_cache.token() != before)
+    await eventually(lambda: context_cache.token() != before, seconds=3.0)
     assert (await client.get(PAGE)).status_code == 403
 
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import asyncpg
@@ -18,11 +17,13 @@ import pytest
 from litestar import Litestar, Request, get
 from litestar.params import FromPath
 
+from backend import pg_listen
 from backend.database import current_dsn
 from backend.security import session_cache, store
 from backend.security.sessions import session_config
 from backend.security.store import PostgresStore
 from backend.settings import Settings
+from tests.integration.conftest import eventually, listening
 
 
 def _app(settings: Settings) -> Litestar:
@@ -47,17 +48,6 @@ def _app(settings: Settings) -> Litestar:
     )
 
 
-@asynccontextmanager
-async def listening() -> AsyncIterator[None]:
-    async with session_cache.listening(current_dsn)(None):
-        deadline = time.monotonic() + 10
-        while not session_cache.active():
-            assert time.monotonic() < deadline, "the session cache's listener did not connect"
-            await asyncio.sleep(0.01)
-        yield
-    assert not session_cache.active()
-
-
 @contextmanager
 def loads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The session reads that reach PostgreSQL."""
@@ -77,15 +67,6 @@ def _session_id(response: httpx.Response) -> str:
     match = re.search(r"(?:^|, )session=([0-9a-f]+)", response.headers.get("set-cookie", ""))
     assert match
     return match.group(1)
-
-
-async def _eventually(check: Any, seconds: float = 2.0) -> float:
-    """Seconds until `check()` holds (fails after `seconds`)."""
-    start = time.monotonic()
-    while not check():
-        assert time.monotonic() - start < seconds
-        await asyncio.sleep(0.001)
-    return time.monotonic() - start
 
 
 async def test_a_session_read_once_is_then_kept(
@@ -121,14 +102,14 @@ async def test_a_change_by_another_process_is_seen_at_once(
         other = await asyncpg.connect(current_dsn())  # another process's connection: a sign-out elsewhere
         try:
             await other.execute("DELETE FROM key_value WHERE key = $1", key)
-            waited = await _eventually(lambda: session_cache.get(key) is None)
+            waited = await eventually(lambda: session_cache.get(key) is None, seconds=2.0)
             assert (await c.get("/read")).json() == {}
             # A revocation by an expiry moved into the past, and a changed value, are heard too.
             session_id = _session_id(await c.get("/put/c"))
             key = f"sessions:{session_id}"
             assert (await c.get("/read")).json() == {"value": "c"}
             await other.execute("UPDATE key_value SET expires_at = now() - interval '1 second' WHERE key = $1", key)
-            await _eventually(lambda: session_cache.get(key) is None)
+            await eventually(lambda: session_cache.get(key) is None, seconds=2.0)
             assert (await c.get("/read")).json() == {}
         finally:
             await other.close()
@@ -149,7 +130,7 @@ async def test_renewals_do_not_notify_but_truncation_does(app: Litestar, setting
             await asyncio.sleep(0.2)
             assert session_cache.generation == before and session_cache.get(key) is not None
             await other.execute("TRUNCATE key_value")
-            await _eventually(lambda: session_cache.get(key) is None)
+            await eventually(lambda: session_cache.get(key) is None, seconds=2.0)
         finally:
             await other.close()
 
@@ -174,11 +155,11 @@ async def test_nothing_is_kept_while_not_listening(
             )
         finally:
             await killer.close()
-        await _eventually(lambda: not session_cache.active())
+        await eventually(lambda: not session_cache.active(), seconds=2.0)
         assert session_cache.get(key) is None
         with loads(monkeypatch) as seen:
             await c.get("/read")
             await c.get("/read")
         assert seen == [store.LOAD_SESSION] * 2
         # It listens again by itself.
-        await _eventually(lambda: session_cache.active(), seconds=session_cache.RECONNECT_EVERY + 5)
+        await eventually(lambda: session_cache.active(), seconds=pg_listen.RECONNECT_EVERY + 5)
