@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import Server, assert_accessible, new_page
 from tests.browser.test_journey import sign_in
 from tests.conftest import truncate_all
@@ -43,7 +45,8 @@ def test_import_preview_then_import(server: Server, browser: Any, tmp_path: Path
 
     staff.get_by_label("File (CSV or XLSX)").set_input_files(str(good))
     staff.get_by_role("button", name="Check the file").click()
-    assert staff.locator("h2", has_text="Ready to import").count() == 1
+    # waits for the page the click brings (count() alone would read the page before it)
+    expect(staff.locator("h2", has_text="Ready to import")).to_have_count(1)
     assert "North City Police" in staff.locator("#plan").inner_text()
     assert_accessible(staff, "import preview")
     staff.get_by_role("button", name="Import", exact=True).click()
